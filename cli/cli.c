@@ -1,0 +1,135 @@
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const cli_command commands[] = {
+    {"new", cmd_new, "Create a pipeline folder that validates at once",
+     "usage: weir new DIR [--name NAME]\n"
+     "\n"
+     "Creates DIR with pipeline.yaml, layout.yaml, a sample source with sample\n"
+     "data, a SQL transform, a Lua transform and a sink.  DIR must not exist or\n"
+     "must be empty.\n"},
+    {"validate", cmd_validate, "Check a pipeline and report every problem",
+     "usage: weir validate [DIR] [--format text|json] [--quiet]\n"
+     "\n"
+     "Loads the pipeline in DIR (default: the current folder) and reports every\n"
+     "problem as path:line:col: severity: message.\n"
+     "\n"
+     "  --format json   one JSON object: {\"valid\": bool, \"errors\": n, ...,\n"
+     "                  \"diagnostics\": [{path, line, col, severity, node, message}]}\n"
+     "  -q, --quiet     print nothing; only the exit code speaks\n"
+     "\n"
+     "Exit status: 0 valid (warnings allowed), 1 invalid, 2 usage or I/O error.\n"},
+    {"fmt", cmd_fmt, "Rewrite pipeline files in canonical form",
+     "usage: weir fmt [DIR] [--check]\n"
+     "\n"
+     "Rewrites pipeline.yaml and layout.yaml canonically (fixed key order, nodes\n"
+     "sorted by id, stable quoting).  Every write is atomic.\n"
+     "\n"
+     "  --check   write nothing; list the files that would change and exit 1\n"
+     "            if any would (for CI and pre-commit hooks)\n"},
+    {"graph", cmd_graph, "Print the pipeline graph as dot, mermaid or ascii",
+     "usage: weir graph [DIR] [--format dot|mermaid|ascii]\n"
+     "\n"
+     "Prints the topology to standard output (default format: ascii).\n"},
+    {"preview", cmd_preview, "Run the pipeline on sample data and print a node's output",
+     "usage: weir preview [DIR] NODE [--limit N] [--format table|jsonl|csv]\n"
+     "\n"
+     "Runs NODE and everything upstream of it on the sources' sample data.\n"
+     "Exit status: 0 ok, 1 the node failed, 2 usage or I/O error.\n"},
+};
+
+const cli_command *cli_find(const char *name)
+{
+    for (size_t i = 0; i < COUNT(commands); i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+bool cli_handles(const char *arg)
+{
+    return cli_find(arg) || strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0 ||
+           strcmp(arg, "--version") == 0 || strcmp(arg, "help") == 0;
+}
+
+static void print_help(FILE *out)
+{
+    fputs("usage: weir [DIR]              open the pipeline in DIR (default: .) in the editor\n"
+          "       weir COMMAND [ARGS]\n"
+          "       weir --version\n\n"
+          "Commands:\n",
+          out);
+    for (size_t i = 0; i < COUNT(commands); i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fputs("\nRun 'weir COMMAND --help' for a command's options.\n", out);
+}
+
+bool cli_wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+            return true;
+    }
+    return false;
+}
+
+int cli_usage_error(const char *command, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "weir %s: ", command);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    const cli_command *cmd = cli_find(command);
+    if (cmd) {
+        const char *nl = strchr(cmd->usage, '\n');
+        fprintf(stderr, "%.*s\n", nl ? (int)(nl - cmd->usage) : (int)strlen(cmd->usage),
+                cmd->usage);
+    }
+    return EXIT_USAGE;
+}
+
+void cli_print_diags(FILE *out, const diag_list *diags, const char *dir)
+{
+    char line[2048];
+    bool here = !dir || strcmp(dir, ".") == 0;
+    for (size_t i = 0; i < diags->n; i++) {
+        diag_format(&diags->items[i], line, sizeof(line));
+        if (here)
+            fprintf(out, "%s\n", line);
+        else
+            fprintf(out, "%s%s%s\n", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", line);
+    }
+}
+
+int cli_main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        (strcmp(argv[1], "help") == 0 && argc == 2)) {
+        print_help(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("weir %s\n", WEIR_VERSION);
+        return EXIT_OK;
+    }
+    const char *name = strcmp(argv[1], "help") == 0 ? argv[2] : argv[1];
+    const cli_command *cmd = cli_find(name);
+    if (!cmd) {
+        fprintf(stderr, "weir: '%s' is not a weir command. See 'weir --help'.\n", name);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "help") == 0 || cli_wants_help(argc - 1, argv + 1)) {
+        fputs(cmd->usage, stdout);
+        return EXIT_OK;
+    }
+    return cmd->run(argc - 1, argv + 1);
+}

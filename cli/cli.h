@@ -1,0 +1,46 @@
+/* cli: the headless commands (`weir validate`, `weir fmt`, ...), git-style.
+ *
+ * Exit codes, for every command: 0 success, 1 the check failed (invalid
+ * pipeline, would reformat, node failed), 2 usage or I/O error. */
+#ifndef WEIR_CLI_H
+#define WEIR_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "diag.h"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+typedef struct cli_command {
+    const char *name;
+    int (*run)(int argc, char **argv); /* argv[0] is the command name */
+    const char *summary;               /* one line for `weir --help` */
+    const char *usage;                 /* full text for `weir CMD --help` */
+} cli_command;
+
+/* The command named argv[1], or NULL when argv[1] is not a command (then
+ * `weir [DIR]` opens the TUI). */
+const cli_command *cli_find(const char *name);
+
+/* Run `weir ARGS...` for a command or a global option (--help, --version).
+ * Returns the exit code. */
+int cli_main(int argc, char **argv);
+
+/* True for argv[1] values handled by cli_main rather than the TUI. */
+bool cli_handles(const char *arg);
+
+/* Shared helpers for command implementations. */
+bool cli_wants_help(int argc, char **argv); /* -h / --help anywhere */
+int cli_usage_error(const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void cli_print_diags(FILE *out, const diag_list *diags, const char *dir);
+
+/* Each command, in its own cmd_*.c file. */
+int cmd_new(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_fmt(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
+int cmd_preview(int argc, char **argv);
+
+#endif

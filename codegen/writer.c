@@ -1,0 +1,2 @@
+#include "writer.h"
+typedef int writer_placeholder;

@@ -1,0 +1,91 @@
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void diag_list_init(diag_list *list)
+{
+    memset(list, 0, sizeof(*list));
+}
+
+void diag_list_clear(diag_list *list)
+{
+    for (size_t i = 0; i < list->n; i++) {
+        free(list->items[i].path);
+        free(list->items[i].node_id);
+        free(list->items[i].message);
+    }
+    list->n = list->n_errors = list->n_warnings = 0;
+}
+
+void diag_list_free(diag_list *list)
+{
+    diag_list_clear(list);
+    free(list->items);
+    diag_list_init(list);
+}
+
+void diag_add(diag_list *list, diag_severity severity, const char *path, int line, int col,
+              const char *node_id, const char *fmt, ...)
+{
+    if (list->n == list->cap) {
+        list->cap = list->cap ? list->cap * 2 : 16;
+        list->items = xrealloc(list->items, list->cap * sizeof(*list->items));
+    }
+    diag *d = &list->items[list->n++];
+    d->severity = severity;
+    d->path = path ? xstrdup(path) : NULL;
+    d->line = line;
+    d->col = col;
+    d->node_id = node_id ? xstrdup(node_id) : NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    d->message = xvasprintf(fmt, ap);
+    va_end(ap);
+    if (severity == DIAG_ERROR)
+        list->n_errors++;
+    else
+        list->n_warnings++;
+}
+
+static int diag_compare(const diag *a, const diag *b)
+{
+    int c = strcmp(a->path ? a->path : "", b->path ? b->path : "");
+    if (c)
+        return c;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    if (a->col != b->col)
+        return a->col < b->col ? -1 : 1;
+    return 0;
+}
+
+void diag_list_sort(diag_list *list)
+{
+    /* Insertion sort: stable, and lists are short. */
+    for (size_t i = 1; i < list->n; i++) {
+        diag tmp = list->items[i];
+        size_t j = i;
+        while (j > 0 && diag_compare(&list->items[j - 1], &tmp) > 0) {
+            list->items[j] = list->items[j - 1];
+            j--;
+        }
+        list->items[j] = tmp;
+    }
+}
+
+void diag_format(const diag *d, char *buf, size_t size)
+{
+    const char *sev = d->severity == DIAG_ERROR ? "error" : "warning";
+    const char *path = d->path ? d->path : "pipeline.yaml";
+    if (d->line > 0)
+        snprintf(buf, size, "%s:%d:%d: %s: %s", path, d->line, d->col, sev, d->message);
+    else if (d->node_id)
+        snprintf(buf, size, "%s: %s: %s: %s", path, d->node_id, sev, d->message);
+    else
+        snprintf(buf, size, "%s: %s: %s", path, sev, d->message);
+}

@@ -1,0 +1,289 @@
+#include "fsutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+int fs_read_file(const char *path, size_t max_bytes, char **data, size_t *len, char *err,
+                 size_t err_size)
+{
+    *data = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, err_size, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, err_size, "not a regular file");
+        close(fd);
+        return -1;
+    }
+    if ((unsigned long long)st.st_size > max_bytes) {
+        snprintf(err, err_size, "file too large (%lld bytes; the limit is %zu MiB)",
+                 (long long)st.st_size, max_bytes / (1024 * 1024));
+        close(fd);
+        return -1;
+    }
+    size_t cap = (size_t)st.st_size + 1, n = 0;
+    char *buf = xmalloc(cap);
+    for (;;) {
+        if (n + 1 >= cap) {
+            if (cap > max_bytes + 1) {
+                snprintf(err, err_size, "file too large (the limit is %zu MiB)",
+                         max_bytes / (1024 * 1024));
+                free(buf);
+                close(fd);
+                return -1;
+            }
+            cap *= 2;
+            buf = xrealloc(buf, cap);
+        }
+        ssize_t got = read(fd, buf + n, cap - n - 1);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            snprintf(err, err_size, "cannot read: %s", strerror(errno));
+            free(buf);
+            close(fd);
+            return -1;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    close(fd);
+    if (n > max_bytes) {
+        snprintf(err, err_size, "file too large (the limit is %zu MiB)", max_bytes / (1024 * 1024));
+        free(buf);
+        return -1;
+    }
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+    return 0;
+}
+
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return xstrdup(".");
+    if (slash == path)
+        return xstrdup("/");
+    return xstrndup(path, (size_t)(slash - path));
+}
+
+int fs_write_atomic(const char *path, const char *data, size_t len, char *err, size_t err_size)
+{
+    char *dir = dir_of(path);
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    char *tmp = xasprintf("%s/.%s.weir-tmp-XXXXXX", dir, base);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        snprintf(err, err_size, "cannot create a temporary file in %s: %s", dir, strerror(errno));
+        goto fail_early;
+    }
+    /* Keep the mode an existing file had; new files get 0644 & ~umask. */
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        fchmod(fd, st.st_mode & 07777);
+    } else {
+        mode_t mask = umask(0);
+        umask(mask);
+        fchmod(fd, 0666 & ~mask);
+    }
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            snprintf(err, err_size, "cannot write %s: %s", path, strerror(errno));
+            goto fail;
+        }
+        off += (size_t)w;
+    }
+    if (fsync(fd) != 0) {
+        snprintf(err, err_size, "cannot sync %s: %s", path, strerror(errno));
+        goto fail;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        snprintf(err, err_size, "cannot close %s: %s", path, strerror(errno));
+        goto fail;
+    }
+    fd = -1;
+    if (rename(tmp, path) != 0) {
+        snprintf(err, err_size, "cannot replace %s: %s", path, strerror(errno));
+        goto fail;
+    }
+    /* Make the rename itself durable. */
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    free(tmp);
+    free(dir);
+    return 0;
+fail:
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+fail_early:
+    free(tmp);
+    free(dir);
+    return -1;
+}
+
+int fs_mkdirs(const char *path, char *err, size_t err_size)
+{
+    char *p = xstrdup(path);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            snprintf(err, err_size, "cannot create %s: %s", p, strerror(errno));
+            free(p);
+            return -1;
+        }
+        *s = '/';
+    }
+    if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+        snprintf(err, err_size, "cannot create %s: %s", p, strerror(errno));
+        free(p);
+        return -1;
+    }
+    free(p);
+    return 0;
+}
+
+bool fs_exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+bool fs_is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *fs_join(const char *dir, const char *rel)
+{
+    size_t n = strlen(dir);
+    if (n && dir[n - 1] == '/')
+        return xasprintf("%s%s", dir, rel);
+    return xasprintf("%s/%s", dir, rel);
+}
+
+static bool has_dotdot(const char *rel)
+{
+    const char *s = rel;
+    while (*s) {
+        const char *e = strchr(s, '/');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        if (n == 2 && s[0] == '.' && s[1] == '.')
+            return true;
+        if (!e)
+            break;
+        s = e + 1;
+    }
+    return false;
+}
+
+static bool under(const char *real_root, const char *real_path)
+{
+    size_t n = strlen(real_root);
+    if (strcmp(real_root, "/") == 0)
+        return true;
+    return strncmp(real_root, real_path, n) == 0 && (real_path[n] == '/' || real_path[n] == '\0');
+}
+
+path_check fs_check_inside(const char *root, const char *rel, bool must_exist)
+{
+    if (!rel || !*rel)
+        return PATH_EMPTY;
+    if (rel[0] == '/' || rel[0] == '~')
+        return PATH_ABSOLUTE;
+    for (const unsigned char *s = (const unsigned char *)rel; *s; s++)
+        if (*s < 0x20 || *s == 0x7f || *s == '\\')
+            return PATH_BAD_CHARS;
+    if (has_dotdot(rel))
+        return PATH_DOTDOT;
+
+    char real_root[PATH_MAX];
+    if (!realpath(root, real_root))
+        return PATH_MISSING;
+    char *full = fs_join(root, rel);
+    char real[PATH_MAX];
+    path_check result = PATH_OK;
+    if (realpath(full, real)) {
+        struct stat st;
+        if (!under(real_root, real))
+            result = PATH_ESCAPES;
+        else if (stat(real, &st) != 0 || !S_ISREG(st.st_mode))
+            result = PATH_NOT_FILE;
+    } else if (must_exist) {
+        /* A dangling symlink that points outside is still an escape. */
+        struct stat st;
+        result = (lstat(full, &st) == 0 && S_ISLNK(st.st_mode)) ? PATH_ESCAPES : PATH_MISSING;
+        if (result == PATH_ESCAPES) {
+            char target[PATH_MAX];
+            ssize_t n = readlink(full, target, sizeof(target) - 1);
+            if (n > 0) {
+                target[n] = '\0';
+                if (target[0] != '/' && !has_dotdot(target))
+                    result = PATH_MISSING;
+            }
+        }
+    } else {
+        /* Not there yet: its deepest existing parent must be inside. */
+        char *parent = dir_of(full);
+        while (!realpath(parent, real)) {
+            char *up = dir_of(parent);
+            free(parent);
+            parent = up;
+        }
+        if (!under(real_root, real))
+            result = PATH_ESCAPES;
+        free(parent);
+    }
+    free(full);
+    return result;
+}
+
+const char *path_check_message(path_check c)
+{
+    switch (c) {
+    case PATH_OK:
+        return "ok";
+    case PATH_EMPTY:
+        return "the path is empty";
+    case PATH_ABSOLUTE:
+        return "must be a path relative to the pipeline folder, not an absolute one";
+    case PATH_DOTDOT:
+        return "must stay inside the pipeline folder ('..' is not allowed)";
+    case PATH_MISSING:
+        return "no such file";
+    case PATH_NOT_FILE:
+        return "is not a regular file";
+    case PATH_ESCAPES:
+        return "resolves outside the pipeline folder (through a symlink)";
+    case PATH_BAD_CHARS:
+        return "contains a backslash or a control character";
+    }
+    return "?";
+}

@@ -1,0 +1,48 @@
+/* fsutil: file reading with a size limit, atomic writes, and the checks that
+ * keep weir inside the pipeline folder.
+ *
+ * Every file weir writes goes through fs_write_atomic: a temporary file in
+ * the same folder, fsync, rename, fsync of the folder.  A kill at any moment
+ * leaves either the old bytes or the new ones, never a truncated file. */
+#ifndef WEIR_FSUTIL_H
+#define WEIR_FSUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Read a whole file.  Returns 0, or -1 with a message in err (e.g. "cannot
+ * open: No such file or directory", "file too large ...").  *data is
+ * NUL-terminated and owned by the caller. */
+int fs_read_file(const char *path, size_t max_bytes, char **data, size_t *len, char *err,
+                 size_t err_size);
+
+/* Write data atomically to path.  Returns 0, or -1 with a message in err. */
+int fs_write_atomic(const char *path, const char *data, size_t len, char *err, size_t err_size);
+
+/* mkdir -p for a folder (mode 0777 & ~umask). */
+int fs_mkdirs(const char *path, char *err, size_t err_size);
+
+bool fs_exists(const char *path);
+bool fs_is_dir(const char *path);
+
+/* Join a folder and a relative path ("dir/rel"); caller frees. */
+char *fs_join(const char *dir, const char *rel);
+
+typedef enum {
+    PATH_OK,
+    PATH_EMPTY,
+    PATH_ABSOLUTE,     /* "/etc/passwd" or "~/x" */
+    PATH_DOTDOT,       /* a ".." component */
+    PATH_MISSING,      /* does not exist */
+    PATH_NOT_FILE,     /* a folder or a device */
+    PATH_ESCAPES,      /* a symlink leads outside the folder */
+    PATH_BAD_CHARS,    /* backslash, NUL or control characters */
+} path_check;
+
+/* Check that rel names a regular file inside root (following symlinks, the
+ * resolved path must stay under root).  With must_exist false, a missing
+ * file is PATH_OK as long as its existing parents stay inside root. */
+path_check fs_check_inside(const char *root, const char *rel, bool must_exist);
+const char *path_check_message(path_check c);
+
+#endif

@@ -1,0 +1,350 @@
+#include "load.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsutil.h"
+#include "idindex.h"
+#include "util.h"
+#include "yaml_read.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+typedef struct loader {
+    const char *path; /* file name used in diagnostics */
+    diag_list *diags;
+    pipeline *p;
+    id_index ids; /* node id -> index, while loading pipeline.yaml */
+} loader;
+
+static void error_at(loader *l, src_pos pos, const char *node_id, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void error_at(loader *l, src_pos pos, const char *node_id, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    diag_add(l->diags, DIAG_ERROR, l->path, pos.line, pos.col, node_id, "%s", msg);
+    free(msg);
+}
+
+static void unknown_key(loader *l, const value *key, const char *where,
+                        const char *const *known, size_t n_known)
+{
+    const char *near = closest_match(key->text, known, n_known);
+    if (near)
+        error_at(l, key->pos, NULL, "unknown key '%s' in %s (did you mean '%s'?)", key->text,
+                 where, near);
+    else
+        error_at(l, key->pos, NULL, "unknown key '%s' in %s", key->text, where);
+}
+
+static bool expect_kind(loader *l, const value *v, value_kind kind, const char *what)
+{
+    if (v->kind == kind)
+        return true;
+    error_at(l, v->pos, NULL, "%s must be %s, not %s", what, value_kind_name(kind),
+             value_kind_name(v->kind));
+    return false;
+}
+
+static char *scalar_or_null(loader *l, const value *v, const char *what)
+{
+    if (value_is_null(v))
+        return NULL;
+    if (!expect_kind(l, v, VALUE_SCALAR, what))
+        return NULL;
+    return xstrndup(v->text, v->len);
+}
+
+static void load_metadata(loader *l, const value *meta)
+{
+    static const char *const keys[] = {"name", "version", "owner", "description", "tags"};
+    if (!expect_kind(l, meta, VALUE_MAP, "'pipeline'"))
+        return;
+    bool have_name = false;
+    for (size_t i = 0; i < meta->n; i++) {
+        const value *k = &meta->keys[i], *v = &meta->items[i];
+        if (strcmp(k->text, "name") == 0) {
+            free(l->p->name);
+            l->p->name = scalar_or_null(l, v, "'name'");
+            have_name = l->p->name && *l->p->name;
+            if (!have_name)
+                error_at(l, v->pos, NULL, "'name' cannot be empty");
+        } else if (strcmp(k->text, "version") == 0) {
+            long long n;
+            if (!value_as_int(v, &n) || n < 0)
+                error_at(l, v->pos, NULL, "'version' must be a whole number (0 or more)");
+            else
+                l->p->version = n;
+        } else if (strcmp(k->text, "owner") == 0) {
+            l->p->owner = scalar_or_null(l, v, "'owner'");
+        } else if (strcmp(k->text, "description") == 0) {
+            l->p->description = scalar_or_null(l, v, "'description'");
+        } else if (strcmp(k->text, "tags") == 0) {
+            if (value_is_null(v) || !expect_kind(l, v, VALUE_LIST, "'tags'"))
+                continue;
+            l->p->tags = xcalloc(v->n, sizeof(char *));
+            for (size_t t = 0; t < v->n; t++) {
+                char *tag = scalar_or_null(l, &v->items[t], "a tag");
+                if (tag)
+                    l->p->tags[l->p->n_tags++] = tag;
+            }
+        } else {
+            unknown_key(l, k, "'pipeline'", keys, COUNT(keys));
+        }
+    }
+    if (!have_name && !l->p->name)
+        error_at(l, meta->pos, NULL, "'pipeline' needs a 'name'");
+}
+
+static void load_inputs(loader *l, node *n, const value *v)
+{
+    n->inputs_pos = v->pos;
+    if (value_is_null(v))
+        return;
+    if (v->kind == VALUE_SCALAR) {
+        error_at(l, v->pos, n->id, "'inputs' is a list: write inputs: [%s]", v->text);
+        return;
+    }
+    if (!expect_kind(l, v, VALUE_LIST, "'inputs'"))
+        return;
+    for (size_t i = 0; i < v->n; i++) {
+        const value *item = &v->items[i];
+        if (item->kind != VALUE_SCALAR) {
+            error_at(l, item->pos, n->id, "an input must be a node id, not %s",
+                     value_kind_name(item->kind));
+            continue;
+        }
+        node_add_input(n, item->text);
+        n->input_pos[n->n_inputs - 1] = item->pos;
+    }
+}
+
+static void load_node(loader *l, node_kind kind, const value *key, const value *body)
+{
+    ptrdiff_t prior_idx = id_index_get(&l->ids, key->text);
+    const node *prior = prior_idx >= 0 ? &l->p->nodes[prior_idx] : NULL;
+    if (prior) {
+        error_at(l, key->pos, key->text, "id '%s' is already used by the %s at line %d",
+                 key->text, node_kind_name(prior->kind), prior->pos.line);
+        return;
+    }
+    if (body->kind != VALUE_MAP) {
+        error_at(l, body->pos, key->text, "%s '%s' must be a mapping with at least a 'type'",
+                 node_kind_name(kind), key->text);
+        return;
+    }
+    const value *type = value_map_get(body, "type");
+    node *n = pipeline_add_node(l->p, key->text, kind, "");
+    n->pos = key->pos;
+    id_index_put(&l->ids, n->id, l->p->n_nodes - 1);
+    if (!type) {
+        error_at(l, key->pos, n->id, "%s '%s' needs a 'type'", node_kind_name(kind), n->id);
+    } else if (type->kind != VALUE_SCALAR || type->len == 0) {
+        error_at(l, type->pos, n->id, "'type' must be a type name");
+    } else {
+        free(n->type);
+        n->type = xstrdup(type->text);
+        n->type_pos = type->pos;
+    }
+    for (size_t i = 0; i < body->n; i++) {
+        const value *k = &body->keys[i], *v = &body->items[i];
+        if (strcmp(k->text, "type") == 0)
+            continue;
+        if (strcmp(k->text, "description") == 0) {
+            n->description = scalar_or_null(l, v, "'description'");
+        } else if (strcmp(k->text, "inputs") == 0) {
+            load_inputs(l, n, v);
+        } else {
+            /* A setting: kept with its position; validate.c checks it against
+             * the node type.  Keys keep their own positions. */
+            value *slot = value_list_push(&n->settings);
+            value_copy(&n->settings.keys[n->settings.n - 1], k);
+            value_copy(slot, v);
+        }
+    }
+}
+
+static void load_section(loader *l, node_kind kind, const value *section)
+{
+    if (value_is_null(section))
+        return;
+    char what[32];
+    snprintf(what, sizeof(what), "'%s'", node_kind_section(kind));
+    if (!expect_kind(l, section, VALUE_MAP, what))
+        return;
+    for (size_t i = 0; i < section->n; i++)
+        load_node(l, kind, &section->keys[i], &section->items[i]);
+}
+
+static void load_root(loader *l, const value *root)
+{
+    static const char *const keys[] = {"weir", "pipeline", "sources", "transforms", "sinks"};
+    if (root->kind != VALUE_MAP) {
+        error_at(l, root->pos, NULL,
+                 "the top level must be a mapping with 'weir', 'pipeline', 'sources', "
+                 "'transforms' and 'sinks', not %s",
+                 value_kind_name(root->kind));
+        return;
+    }
+    const value *format = value_map_get(root, "weir");
+    if (!format) {
+        error_at(l, root->pos, NULL, "missing 'weir: %d' (the format version)",
+                 WEIR_FORMAT_VERSION);
+    } else {
+        long long n;
+        if (!value_as_int(format, &n))
+            error_at(l, format->pos, NULL, "'weir' is the format version, a whole number");
+        else if (n != WEIR_FORMAT_VERSION)
+            error_at(l, format->pos, NULL,
+                     "format version %lld is not supported; this weir reads version %d%s", n,
+                     WEIR_FORMAT_VERSION, n > WEIR_FORMAT_VERSION ? " (upgrade weir)" : "");
+        else
+            l->p->format = n;
+    }
+    const value *meta = value_map_get(root, "pipeline");
+    if (!meta)
+        error_at(l, root->pos, NULL, "missing the 'pipeline' section (name, version, owner)");
+    else
+        load_metadata(l, meta);
+
+    for (size_t i = 0; i < root->n; i++) {
+        const value *k = &root->keys[i];
+        bool known = false;
+        for (size_t j = 0; j < COUNT(keys); j++)
+            known |= strcmp(k->text, keys[j]) == 0;
+        if (!known)
+            unknown_key(l, k, "the top level", keys, COUNT(keys));
+    }
+    for (int kind = 0; kind < NODE_KIND_COUNT; kind++) {
+        const value *section = value_map_get(root, node_kind_section((node_kind)kind));
+        if (section)
+            load_section(l, (node_kind)kind, section);
+    }
+}
+
+bool pipeline_load_buffer(const char *data, size_t len, const char *dir, pipeline *p,
+                          diag_list *diags)
+{
+    pipeline_init(p);
+    p->dir = xstrdup(dir ? dir : ".");
+    p->version = 1;
+    loader l = {PIPELINE_FILE, diags, p, {0}};
+    value root;
+    if (!yaml_read_buffer(data, len, PIPELINE_FILE, &root, diags))
+        return false;
+    id_index_init(&l.ids, 64);
+    load_root(&l, &root);
+    id_index_free(&l.ids);
+    value_free(&root);
+    return true;
+}
+
+static bool read_xy(loader *l, const value *v, const char *name, int *out)
+{
+    long long n;
+    if (!v) {
+        error_at(l, (src_pos){0, 0}, NULL, "a position needs '%s'", name);
+        return false;
+    }
+    if (!value_as_int(v, &n) || n < 0 || n > 1000000) {
+        error_at(l, v->pos, NULL, "'%s' must be a whole number from 0 to 1000000", name);
+        return false;
+    }
+    *out = (int)n;
+    return true;
+}
+
+void pipeline_load_layout_buffer(const char *data, size_t len, pipeline *p, diag_list *diags)
+{
+    static const char *const keys[] = {"weir", "positions"};
+    loader l = {LAYOUT_FILE, diags, p, {0}};
+    id_index_build(&l.ids, p);
+    value root;
+    if (!yaml_read_buffer(data, len, LAYOUT_FILE, &root, diags))
+        return;
+    p->has_layout = true;
+    if (root.kind != VALUE_MAP) {
+        error_at(&l, root.pos, NULL, "layout.yaml must be a mapping with 'weir' and 'positions'");
+        value_free(&root);
+        id_index_free(&l.ids);
+        return;
+    }
+    for (size_t i = 0; i < root.n; i++) {
+        const value *k = &root.keys[i];
+        if (strcmp(k->text, "weir") != 0 && strcmp(k->text, "positions") != 0)
+            unknown_key(&l, k, "layout.yaml", keys, COUNT(keys));
+    }
+    const value *positions = value_map_get(&root, "positions");
+    if (positions && !value_is_null(positions) &&
+        expect_kind(&l, positions, VALUE_MAP, "'positions'")) {
+        for (size_t i = 0; i < positions->n; i++) {
+            const value *k = &positions->keys[i], *v = &positions->items[i];
+            ptrdiff_t idx = id_index_get(&l.ids, k->text);
+            node *n = idx >= 0 ? &p->nodes[idx] : NULL;
+            if (!n) {
+                diag_add(diags, DIAG_WARNING, LAYOUT_FILE, k->pos.line, k->pos.col, NULL,
+                         "position for '%s', which is not a node (it will be dropped on save)",
+                         k->text);
+                continue;
+            }
+            if (!expect_kind(&l, v, VALUE_MAP, "a position"))
+                continue;
+            int x = 0, y = 0;
+            const value *vx = value_map_get(v, "x"), *vy = value_map_get(v, "y");
+            if (!vx || !vy) {
+                error_at(&l, v->pos, n->id, "the position of '%s' needs 'x' and 'y'", n->id);
+                continue;
+            }
+            if (read_xy(&l, vx, "x", &x) && read_xy(&l, vy, "y", &y)) {
+                n->has_xy = true;
+                n->x = x;
+                n->y = y;
+                n->xy_pos = k->pos;
+            }
+        }
+    }
+    id_index_free(&l.ids);
+    value_free(&root);
+}
+
+bool pipeline_load(const char *dir, pipeline *p, diag_list *diags)
+{
+    char *path = fs_join(dir, PIPELINE_FILE);
+    char *data;
+    size_t len;
+    char err[256];
+    pipeline_init(p);
+    if (fs_read_file(path, YAML_MAX_FILE_BYTES, &data, &len, err, sizeof(err)) != 0) {
+        if (!fs_exists(path))
+            diag_add(diags, DIAG_ERROR, PIPELINE_FILE, 0, 0, NULL,
+                     "no pipeline.yaml in %s (create one with: weir new %s)", dir, dir);
+        else
+            diag_add(diags, DIAG_ERROR, PIPELINE_FILE, 1, 1, NULL, "%s", err);
+        free(path);
+        p->dir = xstrdup(dir);
+        return false;
+    }
+    free(path);
+    bool ok = pipeline_load_buffer(data, len, dir, p, diags);
+    free(data);
+    if (!ok)
+        return false;
+
+    char *layout = fs_join(dir, LAYOUT_FILE);
+    if (fs_exists(layout)) {
+        if (fs_read_file(layout, YAML_MAX_FILE_BYTES, &data, &len, err, sizeof(err)) != 0) {
+            diag_add(diags, DIAG_ERROR, LAYOUT_FILE, 1, 1, NULL, "%s", err);
+        } else {
+            pipeline_load_layout_buffer(data, len, p, diags);
+            free(data);
+        }
+    }
+    free(layout);
+    return true;
+}

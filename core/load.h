@@ -1,0 +1,30 @@
+/* load: read a pipeline folder (pipeline.yaml + layout.yaml) into a model.
+ *
+ * Loading checks the shape of the files — sections, keys, value kinds —
+ * and reports every problem it finds, positioned, into diags; it keeps
+ * going past errors so one run shows them all.  What the values mean
+ * (types, inputs, cycles, files) is validate.c's job. */
+#ifndef WEIR_LOAD_H
+#define WEIR_LOAD_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+#include "model.h"
+
+#define PIPELINE_FILE "pipeline.yaml"
+#define LAYOUT_FILE "layout.yaml"
+
+/* Returns false when pipeline.yaml could not be read or parsed at all (the
+ * model is then empty); true otherwise, even when diags holds errors. */
+bool pipeline_load(const char *dir, pipeline *p, diag_list *diags);
+
+/* Parse pipeline.yaml text already in memory (for the fuzzer and tests);
+ * layout and files on disk are not consulted. */
+bool pipeline_load_buffer(const char *data, size_t len, const char *dir, pipeline *p,
+                          diag_list *diags);
+
+/* Apply layout.yaml text to a loaded pipeline. */
+void pipeline_load_layout_buffer(const char *data, size_t len, pipeline *p, diag_list *diags);
+
+#endif

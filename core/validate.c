@@ -1,0 +1,389 @@
+#include "validate.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsutil.h"
+#include "idindex.h"
+#include "load.h"
+#include "util.h"
+
+typedef struct checker {
+    const pipeline *p;
+    const validate_options *opts;
+    diag_list *diags;
+    id_index ids;
+} checker;
+
+static void problem(checker *c, diag_severity sev, const node *n, src_pos pos, const char *fmt,
+                    ...) __attribute__((format(printf, 5, 6)));
+
+static void problem(checker *c, diag_severity sev, const node *n, src_pos pos, const char *fmt,
+                    ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    if (pos.line == 0 && n)
+        pos = n->pos;
+    diag_add(c->diags, sev, PIPELINE_FILE, pos.line, pos.col, n ? n->id : NULL, "%s", msg);
+    free(msg);
+}
+
+static const node *lookup(const checker *c, const char *id)
+{
+    ptrdiff_t i = id_index_get(&c->ids, id);
+    return i < 0 ? NULL : &c->p->nodes[i];
+}
+
+bool secret_ref_valid(const char *text)
+{
+    const char *rest;
+    if (strncmp(text, "${env:", 6) == 0)
+        rest = text + 6;
+    else if (strncmp(text, "${secret:", 9) == 0)
+        rest = text + 9;
+    else
+        return false;
+    size_t n = 0;
+    for (; rest[n] && rest[n] != '}'; n++) {
+        char ch = rest[n];
+        bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch == '_' ||
+                  (n > 0 && ch >= '0' && ch <= '9');
+        if (!ok)
+            return false;
+    }
+    return n > 0 && rest[n] == '}' && rest[n + 1] == '\0';
+}
+
+/* "scheme://user:password@host" in a plain setting is a leaked credential. */
+static bool looks_like_credential(const char *text)
+{
+    const char *scheme = strstr(text, "://");
+    if (!scheme)
+        return false;
+    const char *at = strchr(scheme + 3, '@');
+    const char *colon = strchr(scheme + 3, ':');
+    const char *slash = strchr(scheme + 3, '/');
+    return at && colon && colon < at && (!slash || at < slash) && !strstr(text, "${");
+}
+
+static bool choice_valid(const char *choices, const char *text)
+{
+    size_t n = strlen(text);
+    for (const char *s = choices; *s;) {
+        const char *bar = strchr(s, '|');
+        size_t len = bar ? (size_t)(bar - s) : strlen(s);
+        if (len == n && strncmp(s, text, n) == 0)
+            return true;
+        if (!bar)
+            break;
+        s = bar + 1;
+    }
+    return false;
+}
+
+static void check_file_setting(checker *c, const node *n, const setting_spec *spec,
+                               const value *v)
+{
+    if (!c->opts->check_files)
+        return;
+    path_check pc = fs_check_inside(c->p->dir, v->text, true);
+    if (pc != PATH_OK)
+        problem(c, DIAG_ERROR, n, v->pos, "%s '%s': %s", spec->name, v->text,
+                path_check_message(pc));
+}
+
+static void check_schema(checker *c, const node *n, const value *v)
+{
+    if (v->kind != VALUE_MAP) {
+        problem(c, DIAG_ERROR, n, v->pos, "'schema' maps column names to types");
+        return;
+    }
+    for (size_t i = 0; i < v->n; i++) {
+        const value *t = &v->items[i];
+        if (t->kind != VALUE_SCALAR || !schema_type_valid(t->text)) {
+            const char *near = t->kind == VALUE_SCALAR
+                                   ? closest_match(t->text, schema_type_names, schema_type_count)
+                                   : NULL;
+            problem(c, DIAG_ERROR, n, t->pos,
+                    "column '%s': unknown type%s%s%s (use boolean, integer, real, text, "
+                    "timestamp or json)",
+                    v->keys[i].text, near ? " (did you mean '" : "", near ? near : "",
+                    near ? "'?)" : "");
+        }
+    }
+}
+
+static void check_setting_value(checker *c, const node *n, const setting_spec *spec,
+                                const value *v)
+{
+    long long iv;
+    double dv;
+    bool bv;
+    if (spec->type == SETTING_SCHEMA) {
+        check_schema(c, n, v);
+        return;
+    }
+    if (spec->type == SETTING_LIST) {
+        if (v->kind != VALUE_LIST) {
+            problem(c, DIAG_ERROR, n, v->pos, "'%s' must be a list", spec->name);
+            return;
+        }
+        for (size_t i = 0; i < v->n; i++)
+            if (v->items[i].kind != VALUE_SCALAR)
+                problem(c, DIAG_ERROR, n, v->items[i].pos, "'%s' holds plain values only",
+                        spec->name);
+        return;
+    }
+    if (v->kind != VALUE_SCALAR) {
+        problem(c, DIAG_ERROR, n, v->pos, "'%s' must be a single value, not %s", spec->name,
+                value_kind_name(v->kind));
+        return;
+    }
+    switch (spec->type) {
+    case SETTING_STRING:
+        if (v->len == 0)
+            problem(c, DIAG_ERROR, n, v->pos, "'%s' cannot be empty", spec->name);
+        else if (looks_like_credential(v->text))
+            problem(c, DIAG_ERROR, n, v->pos,
+                    "'%s' holds a password; move it to a secret and write ${secret:NAME}",
+                    spec->name);
+        break;
+    case SETTING_INTEGER:
+        if (!value_as_int(v, &iv))
+            problem(c, DIAG_ERROR, n, v->pos, "'%s' must be a whole number", spec->name);
+        else if (spec->min < spec->max && (iv < spec->min || iv > spec->max))
+            problem(c, DIAG_ERROR, n, v->pos, "'%s' must be between %lld and %lld", spec->name,
+                    spec->min, spec->max);
+        break;
+    case SETTING_NUMBER:
+        if (!value_as_number(v, &dv))
+            problem(c, DIAG_ERROR, n, v->pos, "'%s' must be a number", spec->name);
+        break;
+    case SETTING_BOOLEAN:
+        if (!value_as_bool(v, &bv))
+            problem(c, DIAG_ERROR, n, v->pos, "'%s' must be true or false", spec->name);
+        break;
+    case SETTING_CHOICE:
+        if (!choice_valid(spec->choices, v->text))
+            problem(c, DIAG_ERROR, n, v->pos, "'%s' must be one of %s, not '%s'", spec->name,
+                    spec->choices, v->text);
+        break;
+    case SETTING_SECRET:
+        if (!secret_ref_valid(v->text))
+            problem(c, DIAG_ERROR, n, v->pos,
+                    "'%s' is a secret: write a reference such as ${secret:NAME} or "
+                    "${env:NAME}, never the value itself",
+                    spec->name);
+        break;
+    case SETTING_FILE:
+        check_file_setting(c, n, spec, v);
+        break;
+    default:
+        break;
+    }
+}
+
+static void check_settings(checker *c, const node *n, const node_type *type)
+{
+    const value *s = &n->settings;
+    const char **names = xmalloc((type->n_settings + 3) * sizeof(char *));
+    for (size_t i = 0; i < type->n_settings; i++)
+        names[i] = type->settings[i].name;
+    names[type->n_settings] = "description";
+    names[type->n_settings + 1] = "inputs";
+    for (size_t i = 0; i < s->n; i++) {
+        const value *k = &s->keys[i];
+        const setting_spec *spec = node_type_setting(type, k->text);
+        if (spec) {
+            check_setting_value(c, n, spec, &s->items[i]);
+            continue;
+        }
+        const char *near = closest_match(k->text, names, type->n_settings + 2);
+        if (near)
+            problem(c, DIAG_ERROR, n, k->pos, "unknown setting '%s' for a %s %s (did you mean '%s'?)",
+                    k->text, type->name, node_kind_name(n->kind), near);
+        else
+            problem(c, DIAG_ERROR, n, k->pos, "unknown setting '%s' for a %s %s", k->text,
+                    type->name, node_kind_name(n->kind));
+    }
+    free(names);
+    for (size_t i = 0; i < type->n_settings; i++) {
+        const setting_spec *spec = &type->settings[i];
+        if (spec->required && !value_map_get(s, spec->name))
+            problem(c, DIAG_ERROR, n, n->pos, "%s '%s' (%s) needs '%s': %s",
+                    node_kind_name(n->kind), n->id, type->name, spec->name, spec->help);
+    }
+    if (n->kind == NODE_SOURCE && !value_map_get(s, "sample"))
+        problem(c, DIAG_WARNING, n, n->pos,
+                "source '%s' has no 'sample': preview will show no records", n->id);
+}
+
+static void check_type(checker *c, const node *n)
+{
+    if (!*n->type)
+        return; /* the loader already said so */
+    const node_type *type = node_type_find(n->kind, n->type);
+    if (type) {
+        check_settings(c, n, type);
+        return;
+    }
+    const char *names[32];
+    size_t n_names = 0;
+    const char *other_kind = NULL;
+    for (size_t i = 0; i < node_type_count() && n_names < 32; i++) {
+        const node_type *t = node_type_at(i);
+        if (t->kind == n->kind)
+            names[n_names++] = t->name;
+        else if (strcmp(t->name, n->type) == 0)
+            other_kind = node_kind_name(t->kind);
+    }
+    const char *near = closest_match(n->type, names, n_names);
+    strbuf known;
+    strbuf_init(&known);
+    for (size_t i = 0; i < n_names; i++)
+        strbuf_printf(&known, "%s%s", i ? ", " : "", names[i]);
+    src_pos pos = n->type_pos.line ? n->type_pos : n->pos;
+    if (other_kind)
+        problem(c, DIAG_ERROR, n, pos, "'%s' is a %s type, not a %s type (%s types: %s)",
+                n->type, other_kind, node_kind_name(n->kind), node_kind_name(n->kind),
+                known.data);
+    else if (near)
+        problem(c, DIAG_ERROR, n, pos, "unknown %s type '%s' (did you mean '%s'?)",
+                node_kind_name(n->kind), n->type, near);
+    else
+        problem(c, DIAG_ERROR, n, pos, "unknown %s type '%s' (known: %s)",
+                node_kind_name(n->kind), n->type, known.data);
+    strbuf_free(&known);
+}
+
+static void check_inputs(checker *c, const node *n)
+{
+    if (n->kind == NODE_SOURCE) {
+        if (n->n_inputs)
+            problem(c, DIAG_ERROR, n, n->inputs_pos, "source '%s' cannot have inputs", n->id);
+        return;
+    }
+    if (n->n_inputs == 0) {
+        problem(c, DIAG_ERROR, n, n->inputs_pos.line ? n->inputs_pos : n->pos,
+                "%s '%s' needs at least one input", node_kind_name(n->kind), n->id);
+        return;
+    }
+    for (size_t i = 0; i < n->n_inputs; i++) {
+        const char *in = n->inputs[i];
+        src_pos pos = n->input_pos[i];
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(n->inputs[j], in) == 0)
+                problem(c, DIAG_ERROR, n, pos, "input '%s' is listed twice", in);
+        const node *up = lookup(c, in);
+        if (!up) {
+            const char **ids = xmalloc(c->p->n_nodes * sizeof(char *) + 1);
+            size_t n_ids = 0;
+            /* Suggestions only make sense on small pipelines. */
+            for (size_t j = 0; j < c->p->n_nodes && c->p->n_nodes <= 2000; j++)
+                if (c->p->nodes[j].kind != NODE_SINK)
+                    ids[n_ids++] = c->p->nodes[j].id;
+            const char *near = closest_match(in, ids, n_ids);
+            if (near)
+                problem(c, DIAG_ERROR, n, pos, "input '%s' names no node (did you mean '%s'?)",
+                        in, near);
+            else
+                problem(c, DIAG_ERROR, n, pos, "input '%s' names no node", in);
+            free(ids);
+        } else if (up == n) {
+            problem(c, DIAG_ERROR, n, pos, "'%s' cannot be its own input", in);
+        } else if (up->kind == NODE_SINK) {
+            problem(c, DIAG_ERROR, n, pos, "'%s' is a sink: sinks feed nothing", in);
+        }
+    }
+}
+
+/* Find cycles with an iterative depth-first search over "reads from"
+ * edges; each cycle is reported once, at its first node in file order. */
+static void check_cycles(checker *c)
+{
+    size_t n = c->p->n_nodes;
+    enum { WHITE, GREY, BLACK };
+    unsigned char *color = xcalloc(n, 1);
+    size_t *stack = xmalloc(n * sizeof(size_t));
+    size_t *next_input = xcalloc(n, sizeof(size_t));
+    for (size_t start = 0; start < n; start++) {
+        if (color[start] != WHITE)
+            continue;
+        size_t depth = 0;
+        stack[depth++] = start;
+        color[start] = GREY;
+        while (depth) {
+            size_t cur = stack[depth - 1];
+            const node *nd = &c->p->nodes[cur];
+            if (next_input[cur] == nd->n_inputs) {
+                color[cur] = BLACK;
+                depth--;
+                continue;
+            }
+            ptrdiff_t up = id_index_get(&c->ids, nd->inputs[next_input[cur]++]);
+            if (up < 0 || (size_t)up == cur)
+                continue; /* reported by check_inputs */
+            if (color[up] == WHITE) {
+                color[up] = GREY;
+                stack[depth++] = (size_t)up;
+            } else if (color[up] == GREY) {
+                /* stack[k..depth-1] is the cycle, from up to cur. */
+                size_t k = depth - 1;
+                while (stack[k] != (size_t)up)
+                    k--;
+                size_t first = k;
+                for (size_t m = k; m < depth; m++)
+                    if (stack[m] < stack[first])
+                        first = m;
+                strbuf path;
+                strbuf_init(&path);
+                /* Follow data flow (stack[m + 1] feeds stack[m]), starting and
+                 * ending at the node the problem is reported on. */
+                size_t m = first;
+                do {
+                    strbuf_printf(&path, "%s → ", c->p->nodes[stack[m]].id);
+                    m = m == k ? depth - 1 : m - 1;
+                } while (m != first);
+                strbuf_puts(&path, c->p->nodes[stack[first]].id);
+                const node *at = &c->p->nodes[stack[first]];
+                problem(c, DIAG_ERROR, at, at->pos, "cycle: %s", path.data);
+                strbuf_free(&path);
+            }
+        }
+    }
+    free(color);
+    free(stack);
+    free(next_input);
+}
+
+bool pipeline_validate(const pipeline *p, const validate_options *opts, diag_list *diags)
+{
+    validate_options defaults = {true};
+    checker c = {p, opts ? opts : &defaults, diags, {0}};
+    size_t errors_before = diags->n_errors;
+    id_index_build(&c.ids, p);
+    for (size_t i = 0; i < p->n_nodes; i++) {
+        const node *n = &p->nodes[i];
+        const char *why;
+        if (!node_id_valid(n->id, &why))
+            problem(&c, DIAG_ERROR, n, n->pos, "invalid id '%s': %s", n->id, why);
+        check_type(&c, n);
+        check_inputs(&c, n);
+    }
+    check_cycles(&c);
+    id_index_free(&c.ids);
+    return diags->n_errors == errors_before;
+}
+
+bool pipeline_check_folder(const char *dir, pipeline *p, diag_list *diags)
+{
+    bool ok = pipeline_load(dir, p, diags);
+    if (ok)
+        pipeline_validate(p, NULL, diags);
+    diag_list_sort(diags);
+    return ok && diags->n_errors == 0;
+}

@@ -1,0 +1,191 @@
+#include "value.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void value_free(value *v)
+{
+    if (!v)
+        return;
+    free(v->text);
+    for (size_t i = 0; i < v->n; i++) {
+        if (v->keys)
+            value_free(&v->keys[i]);
+        if (v->items)
+            value_free(&v->items[i]);
+    }
+    free(v->keys);
+    free(v->items);
+    memset(v, 0, sizeof(*v));
+}
+
+void value_copy(value *dst, const value *src)
+{
+    *dst = *src;
+    dst->text = src->text ? xstrndup(src->text, src->len) : NULL;
+    dst->keys = dst->items = NULL;
+    if (src->n) {
+        dst->items = xcalloc(src->n, sizeof(value));
+        if (src->keys)
+            dst->keys = xcalloc(src->n, sizeof(value));
+        for (size_t i = 0; i < src->n; i++) {
+            value_copy(&dst->items[i], &src->items[i]);
+            if (src->keys)
+                value_copy(&dst->keys[i], &src->keys[i]);
+        }
+    }
+}
+
+bool value_equal(const value *a, const value *b)
+{
+    if (a->kind != b->kind || a->n != b->n)
+        return false;
+    if (a->kind == VALUE_SCALAR)
+        return a->len == b->len && memcmp(a->text, b->text, a->len) == 0 &&
+               a->quoted == b->quoted;
+    for (size_t i = 0; i < a->n; i++) {
+        if (a->kind == VALUE_MAP && !value_equal(&a->keys[i], &b->keys[i]))
+            return false;
+        if (!value_equal(&a->items[i], &b->items[i]))
+            return false;
+    }
+    return true;
+}
+
+void value_set_scalar(value *v, const char *text)
+{
+    memset(v, 0, sizeof(*v));
+    v->kind = VALUE_SCALAR;
+    v->len = strlen(text);
+    v->text = xstrndup(text, v->len);
+}
+
+void value_init_list(value *v)
+{
+    memset(v, 0, sizeof(*v));
+    v->kind = VALUE_LIST;
+}
+
+void value_init_map(value *v)
+{
+    memset(v, 0, sizeof(*v));
+    v->kind = VALUE_MAP;
+}
+
+value *value_list_push(value *list)
+{
+    list->items = xrealloc(list->items, (list->n + 1) * sizeof(value));
+    if (list->kind == VALUE_MAP)
+        list->keys = xrealloc(list->keys, (list->n + 1) * sizeof(value));
+    memset(&list->items[list->n], 0, sizeof(value));
+    if (list->keys)
+        memset(&list->keys[list->n], 0, sizeof(value));
+    return &list->items[list->n++];
+}
+
+value *value_map_put(value *map, const char *key)
+{
+    for (size_t i = 0; i < map->n; i++) {
+        if (strcmp(map->keys[i].text, key) == 0) {
+            value_free(&map->items[i]);
+            return &map->items[i];
+        }
+    }
+    value *item = value_list_push(map);
+    value_set_scalar(&map->keys[map->n - 1], key);
+    return item;
+}
+
+const value *value_map_get(const value *map, const char *key)
+{
+    if (!map || map->kind != VALUE_MAP)
+        return NULL;
+    for (size_t i = 0; i < map->n; i++)
+        if (strcmp(map->keys[i].text, key) == 0)
+            return &map->items[i];
+    return NULL;
+}
+
+const char *value_kind_name(value_kind kind)
+{
+    switch (kind) {
+    case VALUE_SCALAR:
+        return "a scalar";
+    case VALUE_LIST:
+        return "a list";
+    case VALUE_MAP:
+        return "a mapping";
+    }
+    return "?";
+}
+
+bool value_as_int(const value *v, long long *out)
+{
+    if (!v || v->kind != VALUE_SCALAR || v->quoted || v->len == 0)
+        return false;
+    const char *s = v->text;
+    size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
+    if (i == v->len)
+        return false;
+    for (; i < v->len; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    errno = 0;
+    long long n = strtoll(s, NULL, 10);
+    if (errno)
+        return false;
+    *out = n;
+    return true;
+}
+
+bool value_as_number(const value *v, double *out)
+{
+    if (!v || v->kind != VALUE_SCALAR || v->quoted || v->len == 0)
+        return false;
+    const char *s = v->text;
+    size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
+    bool digits = false, dot = false, exp = false;
+    for (; i < v->len; i++) {
+        char c = s[i];
+        if (c >= '0' && c <= '9') {
+            digits = true;
+        } else if (c == '.' && !dot && !exp) {
+            dot = true;
+        } else if ((c == 'e' || c == 'E') && digits && !exp) {
+            exp = true;
+            digits = false;
+            if (i + 1 < v->len && (s[i + 1] == '-' || s[i + 1] == '+'))
+                i++;
+        } else {
+            return false;
+        }
+    }
+    if (!digits)
+        return false;
+    *out = strtod(s, NULL);
+    return true;
+}
+
+bool value_as_bool(const value *v, bool *out)
+{
+    if (!v || v->kind != VALUE_SCALAR || v->quoted)
+        return false;
+    if (strcmp(v->text, "true") == 0) {
+        *out = true;
+        return true;
+    }
+    if (strcmp(v->text, "false") == 0) {
+        *out = false;
+        return true;
+    }
+    return false;
+}
+
+bool value_is_null(const value *v)
+{
+    return v && v->kind == VALUE_SCALAR && !v->quoted &&
+           (v->len == 0 || strcmp(v->text, "null") == 0 || strcmp(v->text, "~") == 0);
+}

@@ -1,0 +1,50 @@
+/* value: a small positioned document tree (scalar, list, map).
+ *
+ * It is what the YAML reader produces and what a node's settings hold, so
+ * every setting keeps the line and column it came from.  A value owns its
+ * strings and children. */
+#ifndef WEIR_VALUE_H
+#define WEIR_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct src_pos {
+    int line, col; /* 1-based; 0 = not from a file */
+} src_pos;
+
+typedef enum { VALUE_SCALAR, VALUE_LIST, VALUE_MAP } value_kind;
+
+typedef struct value {
+    value_kind kind;
+    src_pos pos;
+    /* VALUE_SCALAR */
+    char *text;
+    size_t len;
+    bool quoted; /* written quoted in the source, so always a string */
+    /* VALUE_LIST: items[n]; VALUE_MAP: keys[n] (scalars) -> items[n] */
+    size_t n;
+    struct value *keys;
+    struct value *items;
+} value;
+
+void value_free(value *v); /* frees children and strings, not v itself */
+void value_copy(value *dst, const value *src);
+bool value_equal(const value *a, const value *b); /* ignores positions */
+
+void value_set_scalar(value *v, const char *text); /* v must be freed/empty */
+void value_init_list(value *v);
+void value_init_map(value *v);
+value *value_list_push(value *list);                /* returns new empty item */
+value *value_map_put(value *map, const char *key);  /* replaces if present */
+const value *value_map_get(const value *map, const char *key);
+const char *value_kind_name(value_kind kind);
+
+/* Scalar interpretation, YAML 1.2 core schema style.  Return false when the
+ * scalar is not of that form. */
+bool value_as_int(const value *v, long long *out);
+bool value_as_number(const value *v, double *out);
+bool value_as_bool(const value *v, bool *out);
+bool value_is_null(const value *v);
+
+#endif

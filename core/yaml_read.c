@@ -1,0 +1,315 @@
+#include "yaml_read.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "fsutil.h"
+#include "util.h"
+
+typedef struct frame {
+    value v;         /* the collection being built */
+    bool have_key;   /* maps: a key is waiting for its value */
+    value key;
+} frame;
+
+typedef struct reader {
+    const char *data;
+    size_t len;
+    const char *path;
+    diag_list *diags;
+    size_t n_values;
+    frame stack[YAML_MAX_DEPTH + 1];
+    int depth;
+    bool failed;
+} reader;
+
+static src_pos mark_pos(yaml_mark_t m)
+{
+    src_pos p = {(int)m.line + 1, (int)m.column + 1};
+    return p;
+}
+
+/* libyaml reports reader (encoding) errors as a byte offset only. */
+static src_pos offset_pos(const reader *r, size_t offset)
+{
+    src_pos p = {1, 1};
+    for (size_t i = 0; i < offset && i < r->len; i++) {
+        unsigned char c = (unsigned char)r->data[i];
+        if (c == '\n') {
+            p.line++;
+            p.col = 1;
+        } else if ((c & 0xC0) != 0x80) {
+            p.col++;
+        }
+    }
+    return p;
+}
+
+static void fail(reader *r, src_pos p, const char *msg)
+{
+    if (!r->failed)
+        diag_add(r->diags, DIAG_ERROR, r->path, p.line, p.col, NULL, "%s", msg);
+    r->failed = true;
+}
+
+static int compare_keys(const void *a, const void *b)
+{
+    const value *ka = *(const value *const *)a, *kb = *(const value *const *)b;
+    int c = strcmp(ka->text, kb->text);
+    if (c)
+        return c;
+    /* keep source order among equals so the first stays first */
+    return (ka->pos.line != kb->pos.line) ? (ka->pos.line < kb->pos.line ? -1 : 1)
+                                          : (ka->pos.col < kb->pos.col ? -1 : 1);
+}
+
+/* Report every repeated key in a finished map and drop the repeats. */
+static void check_duplicate_keys(reader *r, value *map)
+{
+    if (map->n < 2)
+        return;
+    const value **sorted = xmalloc(map->n * sizeof(*sorted));
+    for (size_t i = 0; i < map->n; i++)
+        sorted[i] = &map->keys[i];
+    qsort(sorted, map->n, sizeof(*sorted), compare_keys);
+    bool *drop = NULL;
+    for (size_t i = 1; i < map->n; i++) {
+        if (strcmp(sorted[i]->text, sorted[i - 1]->text) != 0)
+            continue;
+        const value *first = sorted[i - 1];
+        size_t j = i - 1;
+        while (j > 0 && strcmp(sorted[j - 1]->text, first->text) == 0)
+            first = sorted[--j];
+        diag_add(r->diags, DIAG_ERROR, r->path, sorted[i]->pos.line, sorted[i]->pos.col, NULL,
+                 "duplicate key '%s' (first defined at line %d)", sorted[i]->text,
+                 first->pos.line);
+        if (!drop)
+            drop = xcalloc(map->n, sizeof(bool));
+        drop[sorted[i] - map->keys] = true;
+    }
+    free(sorted);
+    if (!drop)
+        return;
+    size_t out = 0;
+    for (size_t i = 0; i < map->n; i++) {
+        if (drop[i]) {
+            value_free(&map->keys[i]);
+            value_free(&map->items[i]);
+            continue;
+        }
+        map->keys[out] = map->keys[i];
+        map->items[out] = map->items[i];
+        out++;
+    }
+    map->n = out;
+    free(drop);
+}
+
+/* Hand a finished value to the collection on top of the stack, or make it
+ * the document root. */
+static void attach(reader *r, value *v, value *root, bool *have_root)
+{
+    if (r->depth == 0) {
+        *root = *v;
+        *have_root = true;
+        return;
+    }
+    frame *f = &r->stack[r->depth - 1];
+    if (f->v.kind == VALUE_LIST) {
+        *value_list_push(&f->v) = *v;
+        return;
+    }
+    if (!f->have_key) {
+        if (v->kind != VALUE_SCALAR) {
+            fail(r, v->pos, "a mapping key must be a plain scalar");
+            value_free(v);
+            return;
+        }
+        f->key = *v;
+        f->have_key = true;
+        return;
+    }
+    value *slot = value_list_push(&f->v);
+    f->v.keys[f->v.n - 1] = f->key;
+    *slot = *v;
+    f->have_key = false;
+}
+
+static bool count_value(reader *r, src_pos p)
+{
+    if (++r->n_values > YAML_MAX_VALUES) {
+        fail(r, p, "document too large (over 2,000,000 values)");
+        return false;
+    }
+    return true;
+}
+
+static void handle_event(reader *r, yaml_event_t *ev, value *root, bool *have_root,
+                         int *n_docs)
+{
+    src_pos p = mark_pos(ev->start_mark);
+    value v;
+    memset(&v, 0, sizeof(v));
+    switch (ev->type) {
+    case YAML_DOCUMENT_START_EVENT:
+        if (++*n_docs > 1)
+            fail(r, p, "a second YAML document in one file; a weir file holds exactly one");
+        break;
+    case YAML_ALIAS_EVENT:
+        fail(r, p, "YAML aliases (*name) are not allowed in weir files; write the value out");
+        break;
+    case YAML_SCALAR_EVENT:
+        if (!count_value(r, p))
+            break;
+        if (ev->data.scalar.length > YAML_MAX_SCALAR_BYTES) {
+            fail(r, p, "value too long (over 64 KiB)");
+            break;
+        }
+        if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length)) {
+            fail(r, p, "value contains a NUL character");
+            break;
+        }
+        v.kind = VALUE_SCALAR;
+        v.pos = p;
+        v.len = ev->data.scalar.length;
+        v.text = xstrndup((const char *)ev->data.scalar.value, v.len);
+        v.quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+        attach(r, &v, root, have_root);
+        break;
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT:
+        if (!count_value(r, p))
+            break;
+        if (r->depth >= YAML_MAX_DEPTH) {
+            fail(r, p, "nesting too deep (over 64 levels)");
+            break;
+        }
+        if (r->depth > 0 && r->stack[r->depth - 1].v.kind == VALUE_MAP &&
+            !r->stack[r->depth - 1].have_key) {
+            fail(r, p, "a mapping key must be a plain scalar");
+            break;
+        }
+        memset(&r->stack[r->depth], 0, sizeof(frame));
+        if (ev->type == YAML_SEQUENCE_START_EVENT)
+            value_init_list(&r->stack[r->depth].v);
+        else
+            value_init_map(&r->stack[r->depth].v);
+        r->stack[r->depth].v.pos = p;
+        r->depth++;
+        break;
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT: {
+        frame *f = &r->stack[--r->depth];
+        v = f->v;
+        if (v.kind == VALUE_MAP)
+            check_duplicate_keys(r, &v);
+        attach(r, &v, root, have_root);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void report_parser_error(reader *r, const yaml_parser_t *parser)
+{
+    char msg[512];
+    const char *problem = parser->problem ? parser->problem : "invalid YAML";
+    src_pos p;
+    if (parser->error == YAML_READER_ERROR) {
+        p = offset_pos(r, parser->problem_offset);
+        if (strstr(problem, "invalid") || strstr(problem, "incomplete"))
+            snprintf(msg, sizeof(msg), "not valid UTF-8 (%s)", problem);
+        else
+            snprintf(msg, sizeof(msg), "%s", problem);
+    } else {
+        p = mark_pos(parser->problem_mark);
+        if (parser->context)
+            snprintf(msg, sizeof(msg), "YAML syntax error: %s %s (line %d)", problem,
+                     parser->context, (int)parser->context_mark.line + 1);
+        else
+            snprintf(msg, sizeof(msg), "YAML syntax error: %s", problem);
+    }
+    fail(r, p, msg);
+}
+
+bool yaml_read_buffer(const char *data, size_t len, const char *path, value *out,
+                      diag_list *diags)
+{
+    reader r;
+    memset(&r, 0, sizeof(r));
+    r.data = data;
+    r.len = len;
+    r.path = path;
+    r.diags = diags;
+    memset(out, 0, sizeof(*out));
+
+    if (len > YAML_MAX_FILE_BYTES) {
+        src_pos p = {1, 1};
+        char msg[128];
+        snprintf(msg, sizeof(msg), "file too large (%zu bytes; the limit is 16 MiB)", len);
+        fail(&r, p, msg);
+        return false;
+    }
+
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) {
+        src_pos p = {1, 1};
+        fail(&r, p, "cannot initialise the YAML parser");
+        return false;
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+
+    bool have_root = false;
+    int n_docs = 0;
+    for (;;) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&parser, &ev)) {
+            report_parser_error(&r, &parser);
+            break;
+        }
+        bool done = ev.type == YAML_STREAM_END_EVENT;
+        handle_event(&r, &ev, out, &have_root, &n_docs);
+        yaml_event_delete(&ev);
+        if (done || r.failed)
+            break;
+    }
+    yaml_parser_delete(&parser);
+
+    /* Unwind whatever a failure left half built. */
+    while (r.depth > 0) {
+        frame *f = &r.stack[--r.depth];
+        value_free(&f->v);
+        if (f->have_key)
+            value_free(&f->key);
+    }
+    if (r.failed) {
+        if (have_root)
+            value_free(out);
+        return false;
+    }
+    if (!have_root) {
+        src_pos p = {1, 1};
+        fail(&r, p, "file is empty");
+        return false;
+    }
+    return true; /* duplicate keys were reported, but the tree is usable */
+}
+
+bool yaml_read_file(const char *fs_path, const char *path, value *out, diag_list *diags)
+{
+    char *data;
+    size_t len;
+    char err[256];
+    memset(out, 0, sizeof(*out));
+    int rc = fs_read_file(fs_path, YAML_MAX_FILE_BYTES, &data, &len, err, sizeof(err));
+    if (rc != 0) {
+        diag_add(diags, DIAG_ERROR, path, 1, 1, NULL, "%s", err);
+        return false;
+    }
+    bool ok = yaml_read_buffer(data, len, path, out, diags);
+    free(data);
+    return ok;
+}

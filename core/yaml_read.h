@@ -1,0 +1,32 @@
+/* yaml_read: parse one YAML document (libyaml) into a positioned value tree.
+ *
+ * Built for hostile input: aliases are refused (no alias bombs or cycles),
+ * nesting, scalar size, node count and file size are bounded, and every
+ * failure is a positioned diagnostic, never a crash.  Duplicate keys are
+ * reported (all of them) but parsing goes on, keeping the first. */
+#ifndef WEIR_YAML_READ_H
+#define WEIR_YAML_READ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "value.h"
+
+enum {
+    YAML_MAX_FILE_BYTES = 16 * 1024 * 1024,
+    YAML_MAX_DEPTH = 64,
+    YAML_MAX_SCALAR_BYTES = 64 * 1024,
+    YAML_MAX_VALUES = 2 * 1000 * 1000,
+};
+
+/* Parse data[len] into *out (a VALUE_MAP, VALUE_LIST or scalar).  `path` is
+ * used in diagnostics only.  Returns false, with diagnostics, when the text
+ * is not a usable document; *out is then empty. */
+bool yaml_read_buffer(const char *data, size_t len, const char *path, value *out,
+                      diag_list *diags);
+
+/* Read the file at fs_path (size-checked first) and parse it. */
+bool yaml_read_file(const char *fs_path, const char *path, value *out, diag_list *diags);
+
+#endif

@@ -1,0 +1,1 @@
+typedef int preview_placeholder;
