@@ -41,6 +41,26 @@ static const cli_command commands[] = {
      "\n"
      "Runs NODE and everything upstream of it on the sources' sample data.\n"
      "Exit status: 0 ok, 1 the node failed, 2 usage or I/O error.\n"},
+    {"commit", cmd_commit, "Save, validate and commit the pipeline's files",
+     "usage: weir commit [DIR] -m MSG\n"
+     "\n"
+     "Commits only the pipeline folder's files; other staged or unstaged work is\n"
+     "left as it was.  Bumps pipeline.version when topology, SQL or Lua changed.\n"},
+    {"log", cmd_log, "List the commits that touched the pipeline",
+     "usage: weir log [DIR] [--format text|json]\n"},
+    {"diff", cmd_diff, "Compare versions as a graph: nodes and edges added, removed, changed",
+     "usage: weir diff [DIR] [REV [REV]]\n"
+     "\n"
+     "With no REV, compares HEAD with the working folder; with one, REV with the\n"
+     "working folder; with two, the first with the second.\n"},
+    {"merge-driver", cmd_merge_driver, "Git merge driver for pipeline.yaml and layout.yaml",
+     "usage: weir merge-driver BASE OURS THEIRS [PATH]\n"
+     "\n"
+     "Configure with:\n"
+     "  git config merge.weir.driver 'weir merge-driver %O %A %B %P'\n"
+     "  echo 'pipeline.yaml merge=weir' >> .gitattributes\n"},
+    {"plugins", cmd_plugins, "List every node type and where it came from",
+     "usage: weir plugins [DIR]\n"},
 };
 
 const cli_command *cli_find(const char *name)

@@ -42,5 +42,10 @@ int cmd_validate(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_preview(int argc, char **argv);
+int cmd_commit(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_merge_driver(int argc, char **argv);
+int cmd_plugins(int argc, char **argv);
 
 #endif

@@ -1,0 +1,10 @@
+/* Placeholder until the command lands; see the issue that owns it. */
+#include "cli.h"
+
+int cmd_merge_driver(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "weir merge-driver: not implemented yet\n");
+    return EXIT_USAGE;
+}
