@@ -1,10 +1,199 @@
-/* Placeholder until the command lands; see the issue that owns it. */
+/* weir fmt [DIR] [--check]: rewrite pipeline.yaml and layout.yaml in
+ * canonical form (docs/format.md).
+ *
+ * Quiet like git: prints nothing when nothing changed, "formatted PATH" for
+ * each file rewritten.  With --check, writes nothing, prints "would
+ * reformat PATH" and exits 1 when a file would change.  Comments do not
+ * survive canonical form; a note on stderr says so when a file has some.
+ *
+ * fmt refuses (exit 1, the loader's diagnostics on stderr) when the files
+ * do not load cleanly — a YAML syntax error, a duplicate key, a key weir
+ * does not know at the top level or in 'pipeline', a bad layout: the model
+ * would not hold everything the file says, so rewriting it would drop text.
+ * Meaning-level problems (unknown node types or settings, bad inputs) do
+ * not stop it: the model keeps those as written.  Exit 2 is for usage and
+ * I/O errors (no such folder, no pipeline.yaml, a failed write). */
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+#include "fsutil.h"
+#include "load.h"
+#include "util.h"
+#include "writer.h"
+#include "yaml_read.h"
+
+static char *shown_path(const char *dir, const char *name)
+{
+    if (strcmp(dir, ".") == 0)
+        return xstrdup(name);
+    return xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+}
+
+static void print_changed(unsigned changed, const char *dir, bool check)
+{
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } files[] = {{WRITER_PIPELINE, PIPELINE_FILE}, {WRITER_LAYOUT, LAYOUT_FILE}};
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        if (!(changed & files[i].bit))
+            continue;
+        char *path = shown_path(dir, files[i].name);
+        printf("%s %s\n", check ? "would reformat" : "formatted", path);
+        free(path);
+    }
+}
+
+/* Lines of text that hold a YAML comment, roughly: '#' first on the line,
+ * or after a blank outside quotes.  Canonical files keep no comments, so
+ * fmt says so rather than dropping them silently. */
+static size_t comment_lines(const char *text)
+{
+    size_t n = 0;
+    for (const char *line = text; *line;) {
+        const char *end = strchr(line, '\n');
+        if (!end)
+            end = line + strlen(line);
+        char quote = 0;
+        bool blank_before = true, found = false;
+        for (const char *c = line; c < end && !found; c++) {
+            if (quote) {
+                if (*c == quote)
+                    quote = 0;
+            } else if (*c == '"' || *c == '\'') {
+                quote = *c;
+            } else if (*c == '#' && blank_before) {
+                found = true;
+            }
+            blank_before = *c == ' ' || *c == '\t';
+        }
+        n += found;
+        line = *end ? end + 1 : end;
+    }
+    return n;
+}
+
+static void note_comments(const char *dir, unsigned changed)
+{
+    if (!(changed & WRITER_PIPELINE) && !(changed & WRITER_LAYOUT))
+        return;
+    const char *names[] = {PIPELINE_FILE, LAYOUT_FILE};
+    const unsigned bits[] = {WRITER_PIPELINE, WRITER_LAYOUT};
+    for (size_t i = 0; i < 2; i++) {
+        if (!(changed & bits[i]))
+            continue;
+        char *path = fs_join(dir, names[i]), *text = NULL, err[256];
+        size_t len;
+        if (fs_read_file(path, YAML_MAX_FILE_BYTES, &text, &len, err, sizeof(err)) == 0) {
+            size_t n = comment_lines(text);
+            if (n)
+                fprintf(stderr,
+                        "weir fmt: note: canonical files keep no comments; %zu comment line%s "
+                        "in %s %s dropped (put notes in 'description')\n",
+                        n, n == 1 ? "" : "s", names[i], n == 1 ? "is" : "are");
+        }
+        free(text);
+        free(path);
+    }
+}
+
+/* Load the text the writer produced and compare it with the model: a last
+ * guard so that a writer bug can never silently change a pipeline. */
+static bool writer_round_trips(const pipeline *p, char *why, size_t why_size)
+{
+    char *text = writer_pipeline_yaml(p);
+    pipeline back;
+    diag_list diags;
+    diag_list_init(&diags);
+    bool ok =
+        pipeline_load_buffer(text, strlen(text), p->dir, &back, &diags) && diags.n_errors == 0;
+    free(text);
+    if (ok && writer_has_layout(p)) {
+        text = writer_layout_yaml(p);
+        pipeline_load_layout_buffer(text, strlen(text), &back, &diags);
+        free(text);
+        ok = diags.n_errors == 0;
+    }
+    if (!ok)
+        snprintf(why, why_size, "the canonical text does not load back");
+    else
+        ok = writer_same_model(p, &back, why, why_size);
+    pipeline_free(&back);
+    diag_list_free(&diags);
+    return ok;
+}
+
+/* Find what would change, say what comments go, then write (unless
+ * check) and list the files. */
+static int format_files(const pipeline *p, const char *dir, bool check)
+{
+    diag_list diags;
+    diag_list_init(&diags);
+    unsigned changed = 0;
+    int rc = EXIT_OK;
+    if (!pipeline_save_files(p, dir, true, &changed, &diags)) {
+        rc = EXIT_USAGE;
+    } else {
+        note_comments(dir, changed);
+        if (!check && !pipeline_save_files(p, dir, false, &changed, &diags))
+            rc = EXIT_USAGE;
+        print_changed(changed, dir, check);
+        if (rc == EXIT_OK && check && changed)
+            rc = EXIT_FAIL;
+    }
+    cli_print_diags(stderr, &diags, dir);
+    diag_list_free(&diags);
+    return rc;
+}
 
 int cmd_fmt(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "weir fmt: not implemented yet\n");
-    return EXIT_USAGE;
+    const char *dir = NULL;
+    bool check = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--check") == 0)
+            check = true;
+        else if (strcmp(a, "--") == 0 && i + 1 < argc && !dir)
+            dir = argv[++i];
+        else if (a[0] == '-' && a[1])
+            return cli_usage_error("fmt", "unknown option '%s'", a);
+        else if (!dir)
+            dir = a;
+        else
+            return cli_usage_error("fmt", "one folder at a time ('%s' and '%s')", dir, a);
+    }
+    if (!dir)
+        dir = ".";
+
+    pipeline p;
+    diag_list diags;
+    diag_list_init(&diags);
+    bool loaded = pipeline_load(dir, &p, &diags);
+    diag_list_sort(&diags);
+    int rc = EXIT_OK;
+    if (!loaded && diags.n == 1 && diags.items[0].line == 0) {
+        cli_print_diags(stderr, &diags, dir); /* no folder or no pipeline.yaml */
+        rc = EXIT_USAGE;
+    } else if (!loaded || diags.n_errors) {
+        cli_print_diags(stderr, &diags, dir);
+        fprintf(stderr,
+                "weir fmt: not formatting: the files do not load cleanly (%zu error%s); "
+                "fix them first\n",
+                diags.n_errors, diags.n_errors == 1 ? "" : "s");
+        rc = EXIT_FAIL;
+    } else {
+        cli_print_diags(stderr, &diags, dir); /* warnings, e.g. positions to drop */
+        char why[256];
+        if (!writer_round_trips(&p, why, sizeof(why))) {
+            fprintf(stderr, "weir fmt: internal error, refusing to write: %s\n", why);
+            rc = EXIT_USAGE;
+        } else {
+            rc = format_files(&p, dir, check);
+        }
+    }
+    pipeline_free(&p);
+    diag_list_free(&diags);
+    return rc;
 }

@@ -1,10 +1,65 @@
-/* Placeholder until the command lands; see the issue that owns it. */
+/* weir graph [DIR] [--format dot|mermaid|ascii]: print the topology.
+ *
+ * A pipeline that loads is always drawn, even an invalid one (inputs that
+ * name no node show as "missing"); its diagnostics go to stderr and the
+ * exit status says whether it is valid: 0 valid, 1 invalid or not
+ * loadable, 2 usage or I/O error. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+#include "graph.h"
+#include "load.h"
+#include "validate.h"
 
 int cmd_graph(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "weir graph: not implemented yet\n");
-    return EXIT_USAGE;
+    const char *dir = NULL, *format = "ascii";
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--format") == 0 || strcmp(a, "-f") == 0) {
+            if (i + 1 >= argc)
+                return cli_usage_error("graph", "%s needs a value: dot, mermaid or ascii", a);
+            format = argv[++i];
+        } else if (strncmp(a, "--format=", 9) == 0) {
+            format = a + 9;
+        } else if (strcmp(a, "--") == 0 && i + 1 < argc && !dir) {
+            dir = argv[++i];
+        } else if (a[0] == '-' && a[1]) {
+            return cli_usage_error("graph", "unknown option '%s'", a);
+        } else if (!dir) {
+            dir = a;
+        } else {
+            return cli_usage_error("graph", "one folder at a time ('%s' and '%s')", dir, a);
+        }
+    }
+    graph_format fmt;
+    if (!graph_format_parse(format, &fmt))
+        return cli_usage_error("graph", "--format is dot, mermaid or ascii, not '%s'", format);
+    if (!dir)
+        dir = ".";
+
+    pipeline p;
+    diag_list diags;
+    diag_list_init(&diags);
+    bool loaded = pipeline_load(dir, &p, &diags);
+    if (loaded)
+        pipeline_validate(&p, NULL, &diags);
+    diag_list_sort(&diags);
+    bool io_error = !loaded && diags.n == 1 && diags.items[0].line == 0;
+    cli_print_diags(stderr, &diags, dir);
+    int rc;
+    if (io_error) {
+        rc = EXIT_USAGE; /* no folder or no pipeline.yaml */
+    } else if (!loaded) {
+        rc = EXIT_FAIL; /* the YAML itself did not parse: nothing to draw */
+    } else {
+        char *text = graph_render(&p, fmt);
+        fputs(text, stdout);
+        free(text);
+        rc = diags.n_errors ? EXIT_FAIL : EXIT_OK;
+    }
+    pipeline_free(&p);
+    diag_list_free(&diags);
+    return rc;
 }

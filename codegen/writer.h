@@ -7,6 +7,7 @@
 #define WEIR_WRITER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "diag.h"
 #include "model.h"
@@ -18,5 +19,25 @@ char *writer_layout_yaml(const pipeline *p);   /* canonical layout.yaml text */
  * file whose bytes would not change.  Writes nothing outside dir.  Returns
  * false with a diagnostic on I/O failure. */
 bool pipeline_save(const pipeline *p, const char *dir, diag_list *diags);
+
+/* The files pipeline_save may write, as bits of `changed`. */
+enum { WRITER_PIPELINE = 1u << 0, WRITER_LAYOUT = 1u << 1 };
+
+/* pipeline_save with a dry run: *changed gets the files whose bytes differ
+ * (or that are missing) and, unless dry_run, have been rewritten.  A file
+ * that is a folder or a symlink leading outside dir is refused. */
+bool pipeline_save_files(const pipeline *p, const char *dir, bool dry_run, unsigned *changed,
+                         diag_list *diags);
+
+/* True when the pipeline has a layout.yaml to write: it was loaded with one,
+ * or some node has a canvas position. */
+bool writer_has_layout(const pipeline *p);
+
+/* True when a and b are the same pipeline for every reader of the files:
+ * positions in the files, node order, the folder, the order of a node's
+ * settings and quoting that does not change what a scalar means are
+ * ignored; an empty description / owner equals none.  On a difference,
+ * why (if given) says where. */
+bool writer_same_model(const pipeline *a, const pipeline *b, char *why, size_t why_size);
 
 #endif
