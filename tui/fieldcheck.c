@@ -1,0 +1,125 @@
+#include "fieldcheck.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsutil.h"
+#include "validate.h"
+
+static bool in_choices(const char *choices, const char *text)
+{
+    size_t n = strlen(text);
+    for (const char *s = choices; *s;) {
+        size_t len = strcspn(s, "|");
+        if (len == n && strncmp(s, text, n) == 0)
+            return true;
+        s += len;
+        if (*s)
+            s++;
+    }
+    return false;
+}
+
+const char *field_check(const setting_spec *spec, const char *text, const char *dir, char *buf,
+                        size_t size)
+{
+    if (!*text) {
+        if (!spec->required)
+            return NULL;
+        snprintf(buf, size, "'%s' is required", spec->name);
+        return buf;
+    }
+    switch (spec->type) {
+    case SETTING_INTEGER: {
+        char *end;
+        errno = 0;
+        long long v = strtoll(text, &end, 10);
+        if (*end || errno) {
+            snprintf(buf, size, "a whole number, e.g. %s",
+                     spec->default_value ? spec->default_value : "10");
+            return buf;
+        }
+        if (spec->min < spec->max && (v < spec->min || v > spec->max)) {
+            snprintf(buf, size, "between %lld and %lld", spec->min, spec->max);
+            return buf;
+        }
+        return NULL;
+    }
+    case SETTING_NUMBER: {
+        char *end;
+        strtod(text, &end);
+        if (*end) {
+            snprintf(buf, size, "a number, e.g. 1.5");
+            return buf;
+        }
+        return NULL;
+    }
+    case SETTING_BOOLEAN:
+        if (strcmp(text, "true") && strcmp(text, "false")) {
+            snprintf(buf, size, "true or false");
+            return buf;
+        }
+        return NULL;
+    case SETTING_CHOICE:
+        if (!in_choices(spec->choices, text)) {
+            snprintf(buf, size, "one of %s", spec->choices);
+            return buf;
+        }
+        return NULL;
+    case SETTING_SECRET:
+        if (!secret_ref_valid(text)) {
+            snprintf(buf, size, "a reference: ${secret:NAME} or ${env:NAME}, never the value");
+            return buf;
+        }
+        return NULL;
+    case SETTING_FILE: {
+        path_check pc = fs_check_inside(dir ? dir : ".", text, true);
+        if (pc != PATH_OK) {
+            snprintf(buf, size, "%s", path_check_message(pc));
+            return buf;
+        }
+        return NULL;
+    }
+    case SETTING_STRING: {
+        const char *scheme = strstr(text, "://");
+        const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+        const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+        if (at && colon && colon < at && !strstr(text, "${")) {
+            snprintf(buf, size, "holds a password: use a secret, ${secret:NAME}");
+            return buf;
+        }
+        return NULL;
+    }
+    default:
+        return NULL;
+    }
+}
+
+const char *field_cycle_choice(const char *choices, const char *current, int step, char *buf,
+                               size_t size)
+{
+    /* Split into at most 32 options. */
+    const char *opt[32];
+    size_t len[32], n = 0;
+    for (const char *s = choices; *s && n < 32;) {
+        size_t l = strcspn(s, "|");
+        opt[n] = s;
+        len[n++] = l;
+        s += l;
+        if (*s)
+            s++;
+    }
+    if (!n) {
+        snprintf(buf, size, "%s", current ? current : "");
+        return buf;
+    }
+    size_t at = n; /* not found */
+    for (size_t i = 0; current && i < n; i++)
+        if (strlen(current) == len[i] && strncmp(current, opt[i], len[i]) == 0)
+            at = i;
+    size_t next = at == n ? 0 : (at + n + (size_t)(step > 0 ? 1 : n - 1)) % n;
+    snprintf(buf, size, "%.*s", (int)len[next], opt[next]);
+    return buf;
+}

@@ -1,0 +1,401 @@
+/* props: the settings panel of one node, generated from its type's setting
+ * specs: text and numbers are typed (and checked as typed), choices and
+ * yes/no step through their values, secrets only take references.  Every
+ * change is one undoable edit. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "draw.h"
+#include "fieldcheck.h"
+#include "util.h"
+#include "uwidth.h"
+
+enum { F_ID = -2, F_DESC = -1 };
+
+typedef struct props_view {
+    view base;
+    char *id; /* the node, by id: indices move under edits */
+    int cur;  /* row: 0 = id, 1 = description, 2.. = settings */
+    int top;
+} props_view;
+
+typedef struct prop_ctx {
+    props_view *pv;
+    int field;
+} prop_ctx;
+
+static prop_ctx the_ctx; /* one prompt at a time */
+
+static node *pv_node(props_view *pv, app *a)
+{
+    return pipeline_find(&a->d.p, pv->id);
+}
+
+static const node_type *pv_type(props_view *pv, app *a)
+{
+    node *n = pv_node(pv, a);
+    return n ? node_type_find(n->kind, n->type) : NULL;
+}
+
+static int n_rows(props_view *pv, app *a)
+{
+    const node_type *t = pv_type(pv, a);
+    return 2 + (t ? (int)t->n_settings : 0);
+}
+
+static const char *type_word(const setting_spec *s)
+{
+    switch (s->type) {
+    case SETTING_BOOLEAN:
+        return "yes/no";
+    case SETTING_CHOICE:
+        return "choice";
+    case SETTING_SECRET:
+        return "secret";
+    case SETTING_INTEGER:
+    case SETTING_NUMBER:
+        return "number";
+    case SETTING_FILE:
+        return "file";
+    case SETTING_LIST:
+        return "list";
+    case SETTING_SCHEMA:
+        return "schema";
+    default:
+        return "text";
+    }
+}
+
+/* The value of a setting as one line of text (lists joined by ", "). */
+static char *setting_text(const node *n, const char *key)
+{
+    const value *v = node_setting(n, key);
+    if (!v)
+        return NULL;
+    if (v->kind == VALUE_SCALAR)
+        return xstrdup(v->text);
+    strbuf sb;
+    strbuf_init(&sb);
+    for (size_t i = 0; i < v->n; i++) {
+        if (i)
+            strbuf_puts(&sb, ", ");
+        if (v->kind == VALUE_MAP)
+            strbuf_printf(&sb, "%s: ", v->keys[i].text);
+        strbuf_puts(&sb, v->items[i].kind == VALUE_SCALAR ? v->items[i].text : "...");
+    }
+    return sb.data ? strbuf_detach(&sb) : xstrdup("");
+}
+
+static void props_draw(view *v, app *a)
+{
+    props_view *pv = (props_view *)v;
+    node *n = pv_node(pv, a);
+    if (!n)
+        return;
+    const node_type *t = pv_type(pv, a);
+    int w = a->cols > 72 ? 64 : a->cols - 4;
+    int x = a->cols - w - 1, y = a->top, h = a->height;
+    char title[160];
+    snprintf(title, sizeof(title), "%s: %s %s", n->id, n->type, node_kind_name(n->kind));
+    draw_frame(stdscr, y, x, h, w, title, STYLE_BORDER);
+    int rows = n_rows(pv, a);
+    int list_h = h - 6;
+    if (list_h < 1)
+        list_h = 1;
+    if (pv->cur < pv->top)
+        pv->top = pv->cur;
+    if (pv->cur >= pv->top + list_h)
+        pv->top = pv->cur - list_h + 1;
+    int nw = 16, vw = w - nw - 5;
+    const setting_spec *cur_spec = NULL;
+    for (int r = 0; r < list_h; r++) {
+        int row = pv->top + r, sy = y + 1 + r;
+        if (row >= rows) {
+            draw_fill(stdscr, sy, x + 1, 1, w - 2, STYLE_NORMAL);
+            continue;
+        }
+        bool sel = row == pv->cur;
+        char name[64];
+        char *val = NULL;
+        const char *shown;
+        style_id vs = STYLE_NORMAL;
+        if (row == 0) {
+            snprintf(name, sizeof(name), "id");
+            shown = n->id;
+        } else if (row == 1) {
+            snprintf(name, sizeof(name), "description");
+            shown = n->description ? n->description : "";
+        } else {
+            const setting_spec *s = &t->settings[row - 2];
+            if (sel)
+                cur_spec = s;
+            snprintf(name, sizeof(name), "%s%s", s->name, s->required ? "*" : "");
+            val = setting_text(n, s->name);
+            if (val) {
+                shown = val;
+                if (s->type == SETTING_BOOLEAN)
+                    shown = strcmp(val, "true") == 0    ? "yes"
+                            : strcmp(val, "false") == 0 ? "no"
+                                                        : val;
+                char why[160];
+                if (s->type != SETTING_LIST && s->type != SETTING_SCHEMA &&
+                    field_check(s, val, a->d.p.dir, why, sizeof(why)))
+                    vs = STYLE_ERROR;
+            } else {
+                shown = s->default_value ? s->default_value : "";
+                vs = STYLE_DIM;
+                if (s->required)
+                    vs = STYLE_ERROR, shown = "(required)";
+            }
+        }
+        style_id ns = sel ? STYLE_SELECTED : STYLE_NORMAL;
+        draw_text_pad(stdscr, sy, x + 1, " ", 1, ns);
+        draw_text_pad(stdscr, sy, x + 2, name, nw, ns);
+        draw_text_pad(stdscr, sy, x + 2 + nw, " ", 1, ns);
+        draw_text_pad(stdscr, sy, x + 3 + nw, shown, vw, sel ? STYLE_SELECTED : vs);
+        free(val);
+    }
+    /* The field's help, its kind, and the node's problems. */
+    int hy = y + 1 + list_h;
+    draw_fill(stdscr, hy, x + 1, h - 2 - list_h, w - 2, STYLE_NORMAL);
+    char help[300];
+    if (pv->cur == 0)
+        snprintf(help, sizeof(help), "the node's id; inputs that name it follow a rename");
+    else if (pv->cur == 1)
+        snprintf(help, sizeof(help), "text: one line about what the node is for");
+    else if (cur_spec)
+        snprintf(help, sizeof(help), "%s: %s%s%s", type_word(cur_spec), cur_spec->help,
+                 cur_spec->type == SETTING_CHOICE ? " — " : "",
+                 cur_spec->type == SETTING_CHOICE ? cur_spec->choices : "");
+    else
+        help[0] = '\0';
+    draw_text_pad(stdscr, hy, x + 2, help, w - 4, STYLE_DIM);
+    int line = hy + 1;
+    if (n->kind != NODE_SOURCE && line < y + h - 1) {
+        strbuf in;
+        strbuf_init(&in);
+        strbuf_puts(&in, "reads from: ");
+        for (size_t i = 0; i < n->n_inputs; i++)
+            strbuf_printf(&in, "%s%s", i ? ", " : "", n->inputs[i]);
+        if (!n->n_inputs)
+            strbuf_puts(&in, "nothing yet (c on the canvas connects)");
+        draw_text_pad(stdscr, line++, x + 2, in.data, w - 4, STYLE_NORMAL);
+        strbuf_free(&in);
+    }
+    for (size_t i = 0; i < a->d.diags.n && line < y + h - 1; i++) {
+        const diag *g = &a->d.diags.items[i];
+        if (!g->node_id || strcmp(g->node_id, n->id) != 0)
+            continue;
+        char buf[400];
+        snprintf(buf, sizeof(buf), "%s %s",
+                 g->severity == DIAG_ERROR ? (a->ascii ? "x" : "✗") : "!", g->message);
+        draw_text_pad(stdscr, line++, x + 2, buf, w - 4,
+                      g->severity == DIAG_ERROR ? STYLE_ERROR : STYLE_WARNING);
+    }
+}
+
+static void set_value(app *a, props_view *pv, const setting_spec *s, const char *text)
+{
+    doc_begin(&a->d, pv->id, "set");
+    node *n = pv_node(pv, a);
+    if (!*text) {
+        node_unset_setting(n, s->name);
+    } else if (s->type == SETTING_LIST) {
+        node_unset_setting(n, s->name);
+        value *v = value_map_put(&n->settings, s->name);
+        value_init_list(v);
+        char *copy = xstrdup(text);
+        for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
+            while (*tok == ' ')
+                tok++;
+            size_t l = strlen(tok);
+            while (l && tok[l - 1] == ' ')
+                tok[--l] = '\0';
+            if (*tok)
+                value_set_scalar(value_list_push(v), tok);
+        }
+        free(copy);
+    } else {
+        node_set_setting(n, s->name, text);
+    }
+    doc_commit(&a->d);
+}
+
+static const char *field_prompt_check(app *a, const char *text, void *ctx)
+{
+    static char buf[200];
+    prop_ctx *pc = ctx;
+    if (pc->field == F_DESC)
+        return NULL;
+    if (pc->field == F_ID) {
+        const char *why;
+        if (!node_id_valid(text, &why))
+            return why;
+        if (strcmp(text, pc->pv->id) != 0 && pipeline_find(&a->d.p, text))
+            return "another node already has that id";
+        return NULL;
+    }
+    const node_type *t = pv_type(pc->pv, a);
+    if (!t)
+        return NULL;
+    return field_check(&t->settings[pc->field], text, a->d.p.dir, buf, sizeof(buf));
+}
+
+static int field_prompt_done(app *a, const char *text, void *ctx)
+{
+    prop_ctx *pc = ctx;
+    props_view *pv = pc->pv;
+    if (pc->field == F_ID) {
+        if (strcmp(text, pv->id) != 0) {
+            const char *why;
+            char *old = xstrdup(pv->id);
+            doc_begin(&a->d, old, "rename");
+            if (!edit_rename(&a->d.p, old, text, &why)) {
+                doc_abort(&a->d);
+                free(old);
+                return EV_REDRAW;
+            }
+            code_origins_rename(&a->d.origins, old, text);
+            doc_commit(&a->d);
+            free(pv->id);
+            pv->id = xstrdup(text);
+            a->sel = app_find(a, text);
+            free(old);
+        }
+    } else if (pc->field == F_DESC) {
+        doc_begin(&a->d, pv->id, "describe");
+        node *n = pv_node(pv, a);
+        free(n->description);
+        n->description = *text ? xstrdup(text) : NULL;
+        doc_commit(&a->d);
+    } else {
+        set_value(a, pv, &pv_type(pv, a)->settings[pc->field], text);
+    }
+    return EV_CLOSE | EV_RELAYOUT | EV_REDRAW;
+}
+
+static int edit_field(props_view *pv, app *a, int step)
+{
+    node *n = pv_node(pv, a);
+    const node_type *t = pv_type(pv, a);
+    the_ctx.pv = pv;
+    if (pv->cur == 0) {
+        the_ctx.field = F_ID;
+        prompt_open(a, "id", n->id, field_prompt_check, field_prompt_done, &the_ctx);
+        return EV_REDRAW;
+    }
+    if (pv->cur == 1) {
+        the_ctx.field = F_DESC;
+        prompt_open(a, "description", n->description ? n->description : "", field_prompt_check,
+                    field_prompt_done, &the_ctx);
+        return EV_REDRAW;
+    }
+    if (!t)
+        return EV_REDRAW;
+    const setting_spec *s = &t->settings[pv->cur - 2];
+    char *cur = setting_text(n, s->name);
+    char buf[128];
+    if (s->type == SETTING_BOOLEAN) {
+        bool on = cur ? strcmp(cur, "true") == 0
+                      : (s->default_value && strcmp(s->default_value, "true") == 0);
+        set_value(a, pv, s, on ? "false" : "true");
+    } else if (s->type == SETTING_CHOICE) {
+        set_value(
+            a, pv, s,
+            field_cycle_choice(s->choices, cur ? cur : s->default_value, step, buf, sizeof(buf)));
+    } else if (s->type == SETTING_SCHEMA) {
+        app_message(a, STYLE_DIM, "edit the schema in pipeline.yaml for now");
+    } else if (step == 0) {
+        the_ctx.field = pv->cur - 2;
+        char title[128];
+        snprintf(title, sizeof(title), "%s (%s)", s->name, type_word(s));
+        const char *init = cur ? cur : "";
+        if (!cur && s->type == SETTING_SECRET)
+            init = "${secret:}";
+        view *pr = prompt_open(a, title, init, field_prompt_check, field_prompt_done, &the_ctx);
+        (void)pr;
+    }
+    free(cur);
+    return EV_RELAYOUT | EV_REDRAW;
+}
+
+static int props_key(view *v, app *a, action act, int key)
+{
+    (void)key;
+    props_view *pv = (props_view *)v;
+    if (!pv_node(pv, a))
+        return EV_CLOSE | EV_REDRAW;
+    int rows = n_rows(pv, a);
+    switch (act) {
+    case ACT_FORM_UP:
+        pv->cur = pv->cur > 0 ? pv->cur - 1 : rows - 1;
+        return EV_REDRAW;
+    case ACT_FORM_DOWN:
+        pv->cur = pv->cur + 1 < rows ? pv->cur + 1 : 0;
+        return EV_REDRAW;
+    case ACT_FORM_EDIT:
+        return edit_field(pv, a, 0);
+    case ACT_FORM_NEXT:
+    case ACT_FORM_PREV:
+        if (pv->cur >= 2) {
+            const setting_spec *s = &pv_type(pv, a)->settings[pv->cur - 2];
+            if (s->type == SETTING_BOOLEAN || s->type == SETTING_CHOICE)
+                return edit_field(pv, a, act == ACT_FORM_NEXT ? 1 : -1);
+        }
+        return EV_REDRAW;
+    case ACT_FORM_CLEAR:
+        if (pv->cur >= 2) {
+            const setting_spec *s = &pv_type(pv, a)->settings[pv->cur - 2];
+            if (node_setting(pv_node(pv, a), s->name))
+                set_value(a, pv, s, "");
+            return EV_RELAYOUT | EV_REDRAW;
+        }
+        if (pv->cur == 1) {
+            the_ctx.pv = pv;
+            the_ctx.field = F_DESC;
+            return field_prompt_done(a, "", &the_ctx) & ~EV_CLOSE;
+        }
+        return EV_REDRAW;
+    case ACT_FORM_CLOSE:
+        return EV_CLOSE | EV_REDRAW;
+    case ACT_FORM_HELP:
+        help_open(a, MODE_FORM);
+        return EV_REDRAW;
+    default:
+        return EV_REDRAW;
+    }
+}
+
+static void props_destroy(view *v)
+{
+    props_view *pv = (props_view *)v;
+    free(pv->id);
+    free(pv);
+}
+
+static const view_ops props_ops = {
+    .name = "properties",
+    .mode = MODE_FORM,
+    .draw = props_draw,
+    .on_key = props_key,
+    .destroy = props_destroy,
+};
+
+view *props_open(app *a, size_t idx)
+{
+    props_view *pv = xcalloc(1, sizeof(*pv));
+    pv->base.ops = &props_ops;
+    pv->id = xstrdup(a->d.p.nodes[idx].id);
+    /* Start on the first required setting that is missing, if any. */
+    const node_type *t = pv_type(pv, a);
+    pv->cur = t && t->n_settings ? 2 : 0;
+    for (size_t i = 0; t && i < t->n_settings; i++)
+        if (t->settings[i].required && !node_setting(&a->d.p.nodes[idx], t->settings[i].name)) {
+            pv->cur = 2 + (int)i;
+            break;
+        }
+    app_push(a, &pv->base);
+    return &pv->base;
+}
