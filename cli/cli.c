@@ -37,7 +37,7 @@ static const cli_command commands[] = {
      "\n"
      "Prints the topology to standard output (default format: ascii).\n"},
     {"preview", cmd_preview, "Run the pipeline on sample data and print a node's output",
-     "usage: weir preview [DIR] NODE [--limit N] [--format table|jsonl|csv]\n"
+     "usage: weir preview [DIR] NODE [--limit N] [--format table|jsonl|csv] [--budget SECONDS]\n"
      "\n"
      "Runs NODE and everything upstream of it on the sources' sample data.\n"
      "Exit status: 0 ok, 1 the node failed, 2 usage or I/O error.\n"},
