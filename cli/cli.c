@@ -42,14 +42,28 @@ static const cli_command commands[] = {
      "Runs NODE and everything upstream of it on the sources' sample data.\n"
      "Exit status: 0 ok, 1 the node failed, 2 usage or I/O error.\n"},
     {"commit", cmd_commit, "Save, validate and commit the pipeline's files",
-     "usage: weir commit [DIR] -m MSG\n"
+     "usage: weir commit [DIR] -m MSG [--allow-invalid] [--detach-ok] [--no-bump]\n"
+     "                   [--init] [--identity 'NAME <EMAIL>']\n"
      "\n"
-     "Commits only the pipeline folder's files; other staged or unstaged work is\n"
-     "left as it was.  Bumps pipeline.version when topology, SQL or Lua changed.\n"},
+     "Commits only the pipeline's artifacts (pipeline.yaml, layout.yaml,\n"
+     ".gitattributes, sql/, lua/, samples/, plugins/); other staged or unstaged\n"
+     "work is left as it was.  Bumps pipeline.version when nodes, edges,\n"
+     "settings, SQL or Lua changed since HEAD.\n"
+     "\n"
+     "  --allow-invalid  commit even when the pipeline does not validate\n"
+     "  --detach-ok      commit on a detached HEAD\n"
+     "  --no-bump        leave pipeline.version as it is\n"
+     "  --init           create a repository in DIR when there is none\n"
+     "  --identity 'NAME <EMAIL>'  store the author in the repository's config\n"
+     "\n"
+     "See docs/git.md.\n"},
     {"log", cmd_log, "List the commits that touched the pipeline",
-     "usage: weir log [DIR] [--format text|json]\n"},
+     "usage: weir log [DIR] [--format text|json] [-n N]\n"
+     "\n"
+     "Lists the commits that changed the pipeline's files, newest first, with\n"
+     "author, date, summary and the pipeline version at that commit.\n"},
     {"diff", cmd_diff, "Compare versions as a graph: nodes and edges added, removed, changed",
-     "usage: weir diff [DIR] [REV [REV]]\n"
+     "usage: weir diff [DIR] [REV [REV]] [--color|--no-color]\n"
      "\n"
      "With no REV, compares HEAD with the working folder; with one, REV with the\n"
      "working folder; with two, the first with the second.\n"},
