@@ -3,8 +3,8 @@
  *
  * Quiet like git: prints nothing when nothing changed, "formatted PATH" for
  * each file rewritten.  With --check, writes nothing, prints "would
- * reformat PATH" and exits 1 when a file would change.  Comments do not
- * survive canonical form; a note on stderr says so when a file has some.
+ * reformat PATH" and exits 1 when a file would change.  Comments are kept,
+ * each moved above the key it belongs to (docs/format.md, "Comments").
  *
  * fmt refuses (exit 1, the loader's diagnostics on stderr) when the files
  * do not load cleanly — a YAML syntax error, a duplicate key, a key weir
@@ -17,11 +17,10 @@
 #include <string.h>
 
 #include "cli.h"
-#include "fsutil.h"
+#include "comments.h"
 #include "load.h"
 #include "util.h"
 #include "writer.h"
-#include "yaml_read.h"
 
 static char *shown_path(const char *dir, const char *name)
 {
@@ -45,73 +44,44 @@ static void print_changed(unsigned changed, const char *dir, bool check)
     }
 }
 
-/* Lines of text that hold a YAML comment, roughly: '#' first on the line,
- * or after a blank outside quotes.  Canonical files keep no comments, so
- * fmt says so rather than dropping them silently. */
-static size_t comment_lines(const char *text)
+/* Comment lines in canonical text: the lines whose first non-blank is '#'.
+ * Exact for the writer's text only, where every scalar or key that starts
+ * with '#' is quoted and no value spans lines. */
+static size_t canonical_comment_lines(const char *text)
 {
     size_t n = 0;
     for (const char *line = text; *line;) {
-        const char *end = strchr(line, '\n');
-        if (!end)
-            end = line + strlen(line);
-        char quote = 0;
-        bool blank_before = true, found = false;
-        for (const char *c = line; c < end && !found; c++) {
-            if (quote) {
-                if (*c == quote)
-                    quote = 0;
-            } else if (*c == '"' || *c == '\'') {
-                quote = *c;
-            } else if (*c == '#' && blank_before) {
-                found = true;
-            }
-            blank_before = *c == ' ' || *c == '\t';
-        }
-        n += found;
-        line = *end ? end + 1 : end;
+        const char *c = line;
+        while (*c == ' ')
+            c++;
+        n += *c == '#';
+        const char *end = strchr(c, '\n');
+        line = end ? end + 1 : c + strlen(c);
     }
     return n;
 }
 
-static void note_comments(const char *dir, unsigned changed)
-{
-    if (!(changed & WRITER_PIPELINE) && !(changed & WRITER_LAYOUT))
-        return;
-    const char *names[] = {PIPELINE_FILE, LAYOUT_FILE};
-    const unsigned bits[] = {WRITER_PIPELINE, WRITER_LAYOUT};
-    for (size_t i = 0; i < 2; i++) {
-        if (!(changed & bits[i]))
-            continue;
-        char *path = fs_join(dir, names[i]), *text = NULL, err[256];
-        size_t len;
-        if (fs_read_file(path, YAML_MAX_FILE_BYTES, &text, &len, err, sizeof(err)) == 0) {
-            size_t n = comment_lines(text);
-            if (n)
-                fprintf(stderr,
-                        "weir fmt: note: canonical files keep no comments; %zu comment line%s "
-                        "in %s %s dropped (put notes in 'description')\n",
-                        n, n == 1 ? "" : "s", names[i], n == 1 ? "is" : "are");
-        }
-        free(text);
-        free(path);
-    }
-}
-
-/* Load the text the writer produced and compare it with the model: a last
- * guard so that a writer bug can never silently change a pipeline. */
+/* Load the text the writer produced and compare it with the model, and
+ * count its comment lines against the model's (which the loader checked
+ * against the files'): a last guard so that a bug can never silently
+ * change a pipeline or drop a comment. */
 static bool writer_round_trips(const pipeline *p, char *why, size_t why_size)
 {
+    /* The model comparison ignores comments: no need to find them again. */
+    const load_options no_comments = {.skip_comments = true};
     char *text = writer_pipeline_yaml(p);
+    size_t lines = canonical_comment_lines(text);
     pipeline back;
     diag_list diags;
     diag_list_init(&diags);
-    bool ok =
-        pipeline_load_buffer(text, strlen(text), p->dir, &back, &diags) && diags.n_errors == 0;
+    bool ok = pipeline_load_buffer_with(text, strlen(text), p->dir, &no_comments, &back, &diags) &&
+              diags.n_errors == 0;
     free(text);
+    size_t layout_lines = 0;
     if (ok && writer_has_layout(p)) {
         text = writer_layout_yaml(p);
-        pipeline_load_layout_buffer(text, strlen(text), &back, &diags);
+        layout_lines = canonical_comment_lines(text);
+        pipeline_load_layout_buffer_with(text, strlen(text), &no_comments, &back, &diags);
         free(text);
         ok = diags.n_errors == 0;
     }
@@ -119,13 +89,19 @@ static bool writer_round_trips(const pipeline *p, char *why, size_t why_size)
         snprintf(why, why_size, "the canonical text does not load back");
     else
         ok = writer_same_model(p, &back, why, why_size);
+    if (ok && (lines != pipeline_comment_lines(p, false) ||
+               layout_lines != pipeline_comment_lines(p, true))) {
+        snprintf(why, why_size, "the canonical text holds %zu + %zu comment lines, not %zu + %zu",
+                 lines, layout_lines, pipeline_comment_lines(p, false),
+                 pipeline_comment_lines(p, true));
+        ok = false;
+    }
     pipeline_free(&back);
     diag_list_free(&diags);
     return ok;
 }
 
-/* Find what would change, say what comments go, then write (unless
- * check) and list the files. */
+/* Find what would change, then write (unless check) and list the files. */
 static int format_files(const pipeline *p, const char *dir, bool check)
 {
     diag_list diags;
@@ -135,7 +111,6 @@ static int format_files(const pipeline *p, const char *dir, bool check)
     if (!pipeline_save_files(p, dir, true, &changed, &diags)) {
         rc = EXIT_USAGE;
     } else {
-        note_comments(dir, changed);
         if (!check && !pipeline_save_files(p, dir, false, &changed, &diags))
             rc = EXIT_USAGE;
         print_changed(changed, dir, check);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comments.h"
 #include "fsutil.h"
 #include "idindex.h"
 #include "load.h"
@@ -25,23 +26,69 @@ static bool reserved_setting(const char *key)
            strcmp(key, "inputs") == 0;
 }
 
-static void emit_setting(strbuf *sb, const value *key, const value *v)
+/* The text being written, and the comments of keys the canonical form
+ * leaves out (an empty description, a section with no nodes): they go
+ * above the next key written, or to the end, never away. */
+typedef struct out {
+    strbuf sb;
+    char *pending;
+} out;
+
+/* The comments above a key about to be written: carried ones first. */
+static void comment_above(out *o, int indent, const char *own)
 {
-    yaml_emit_entry(sb, 4, key->text, key->len, key->quoted, v);
+    if (o->pending) {
+        yaml_emit_comment(&o->sb, indent, o->pending);
+        free(o->pending);
+        o->pending = NULL;
+    }
+    yaml_emit_comment(&o->sb, indent, own);
+}
+
+static void carry(out *o, const char *comment)
+{
+    comment_append(&o->pending, comment);
+}
+
+/* What is still carried when the text ends: the file's last lines. */
+static char *finish(out *o, const char *tail)
+{
+    carry(o, tail);
+    if (o->pending) {
+        strbuf_putc(&o->sb, '\n');
+        comment_above(o, 0, NULL);
+    }
+    return strbuf_detach(&o->sb);
+}
+
+static void emit_setting(out *o, const value *key, const value *v)
+{
+    comment_above(o, 4, key->comment);
+    yaml_emit_entry(&o->sb, 4, key->text, key->len, key->quoted, v);
 }
 
 /* type, description, inputs, then settings in the order the node type
  * declares them, then any others (unknown to the type) in file order. */
-static void emit_node(strbuf *sb, const node *n)
+static void emit_node(out *o, const node *n)
 {
+    strbuf *sb = &o->sb;
+    comment_above(o, 2, n->comment);
     yaml_emit_key(sb, 2, n->id, strlen(n->id), true);
     strbuf_putc(sb, '\n');
+    comment_above(o, 4, n->type_comment);
     yaml_emit_string_entry(sb, 4, "type", n->type);
-    if (!is_empty(n->description))
+    if (!is_empty(n->description)) {
+        comment_above(o, 4, n->description_comment);
         yaml_emit_string_entry(sb, 4, "description", n->description);
+    } else {
+        carry(o, n->description_comment);
+    }
     if (n->n_inputs) {
+        comment_above(o, 4, n->inputs_comment);
         strbuf_puts(sb, "    inputs:\n");
         yaml_emit_string_list(sb, 6, n->inputs, n->n_inputs);
+    } else {
+        carry(o, n->inputs_comment);
     }
     const value *s = &n->settings;
     if (s->kind != VALUE_MAP || s->n == 0)
@@ -51,46 +98,73 @@ static void emit_node(strbuf *sb, const node *n)
     for (size_t t = 0; type && t < type->n_settings; t++) {
         for (size_t i = 0; i < s->n; i++) {
             if (!done[i] && strcmp(s->keys[i].text, type->settings[t].name) == 0) {
-                emit_setting(sb, &s->keys[i], &s->items[i]);
+                emit_setting(o, &s->keys[i], &s->items[i]);
                 done[i] = true;
                 break;
             }
         }
     }
-    for (size_t i = 0; i < s->n; i++)
-        if (!done[i] && !reserved_setting(s->keys[i].text))
-            emit_setting(sb, &s->keys[i], &s->items[i]);
+    for (size_t i = 0; i < s->n; i++) {
+        if (done[i])
+            continue;
+        if (reserved_setting(s->keys[i].text))
+            carry(o, s->keys[i].comment);
+        else
+            emit_setting(o, &s->keys[i], &s->items[i]);
+    }
     free(done);
+}
+
+/* A metadata string, or its comments carried when it is left out. */
+static void emit_meta(out *o, const pipeline *p, int which, const char *key, const char *text)
+{
+    if (is_empty(text)) {
+        carry(o, p->meta_comment[which]);
+        return;
+    }
+    comment_above(o, 2, p->meta_comment[which]);
+    yaml_emit_string_entry(&o->sb, 2, key, text);
 }
 
 char *writer_pipeline_yaml(const pipeline *p)
 {
-    strbuf sb;
-    strbuf_init(&sb);
-    strbuf_printf(&sb, "weir: %lld\n", p->format ? p->format : (long long)WEIR_FORMAT_VERSION);
+    out o = {{0}, NULL};
+    strbuf_init(&o.sb);
+    comment_above(&o, 0, p->head_comment);
+    strbuf_printf(&o.sb, "weir: %lld\n", p->format ? p->format : (long long)WEIR_FORMAT_VERSION);
 
-    strbuf_puts(&sb, "\npipeline:\n");
-    yaml_emit_string_entry(&sb, 2, "name", p->name);
-    strbuf_printf(&sb, "  version: %lld\n", p->version);
-    if (!is_empty(p->owner))
-        yaml_emit_string_entry(&sb, 2, "owner", p->owner);
-    if (!is_empty(p->description))
-        yaml_emit_string_entry(&sb, 2, "description", p->description);
+    strbuf_putc(&o.sb, '\n');
+    comment_above(&o, 0, p->pipeline_comment);
+    strbuf_puts(&o.sb, "pipeline:\n");
+    comment_above(&o, 2, p->meta_comment[META_NAME]);
+    yaml_emit_string_entry(&o.sb, 2, "name", p->name);
+    comment_above(&o, 2, p->meta_comment[META_VERSION]);
+    strbuf_printf(&o.sb, "  version: %lld\n", p->version);
+    emit_meta(&o, p, META_OWNER, "owner", p->owner);
+    emit_meta(&o, p, META_DESCRIPTION, "description", p->description);
     if (p->n_tags) {
-        strbuf_puts(&sb, "  tags:\n");
-        yaml_emit_string_list(&sb, 4, p->tags, p->n_tags);
+        comment_above(&o, 2, p->meta_comment[META_TAGS]);
+        strbuf_puts(&o.sb, "  tags:\n");
+        yaml_emit_string_list(&o.sb, 4, p->tags, p->n_tags);
+    } else {
+        carry(&o, p->meta_comment[META_TAGS]);
     }
 
     const node **sorted = pipeline_sorted_nodes(p);
     size_t i = 0;
     for (int kind = 0; kind < NODE_KIND_COUNT; kind++) {
-        if (i < p->n_nodes && sorted[i]->kind == (node_kind)kind)
-            strbuf_printf(&sb, "\n%s:\n", node_kind_section((node_kind)kind));
+        if (i < p->n_nodes && sorted[i]->kind == (node_kind)kind) {
+            strbuf_putc(&o.sb, '\n');
+            comment_above(&o, 0, p->section_comment[kind]);
+            strbuf_printf(&o.sb, "%s:\n", node_kind_section((node_kind)kind));
+        } else {
+            carry(&o, p->section_comment[kind]);
+        }
         for (; i < p->n_nodes && sorted[i]->kind == (node_kind)kind; i++)
-            emit_node(&sb, sorted[i]);
+            emit_node(&o, sorted[i]);
     }
     free(sorted);
-    return strbuf_detach(&sb);
+    return finish(&o, p->tail_comment);
 }
 
 static int compare_ids(const void *a, const void *b)
@@ -101,23 +175,37 @@ static int compare_ids(const void *a, const void *b)
 
 char *writer_layout_yaml(const pipeline *p)
 {
-    strbuf sb;
-    strbuf_init(&sb);
-    strbuf_printf(&sb, "weir: %d\n", WEIR_LAYOUT_VERSION);
-    const node **placed = xmalloc((p->n_nodes + 1) * sizeof(*placed));
-    size_t n = 0;
-    for (size_t i = 0; i < p->n_nodes; i++)
-        if (p->nodes[i].has_xy)
-            placed[n++] = &p->nodes[i];
-    qsort(placed, n, sizeof(*placed), compare_ids);
-    if (n)
-        strbuf_puts(&sb, "\npositions:\n");
-    for (size_t i = 0; i < n; i++) {
-        yaml_emit_key(&sb, 2, placed[i]->id, strlen(placed[i]->id), true);
-        strbuf_printf(&sb, "\n    x: %d\n    y: %d\n", placed[i]->x, placed[i]->y);
+    out o = {{0}, NULL};
+    strbuf_init(&o.sb);
+    comment_above(&o, 0, p->layout_head_comment);
+    strbuf_printf(&o.sb, "weir: %d\n", WEIR_LAYOUT_VERSION);
+    /* Placed nodes, and unplaced ones whose layout comments must go on. */
+    const node **listed = xmalloc((p->n_nodes + 1) * sizeof(*listed));
+    size_t n = 0, n_placed = 0;
+    for (size_t i = 0; i < p->n_nodes; i++) {
+        if (p->nodes[i].has_xy || p->nodes[i].layout_comment)
+            listed[n++] = &p->nodes[i];
+        n_placed += p->nodes[i].has_xy;
     }
-    free(placed);
-    return strbuf_detach(&sb);
+    qsort(listed, n, sizeof(*listed), compare_ids);
+    if (n_placed) {
+        strbuf_putc(&o.sb, '\n');
+        comment_above(&o, 0, p->layout_positions_comment);
+        strbuf_puts(&o.sb, "positions:\n");
+    } else {
+        carry(&o, p->layout_positions_comment);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!listed[i]->has_xy) {
+            carry(&o, listed[i]->layout_comment);
+            continue;
+        }
+        comment_above(&o, 2, listed[i]->layout_comment);
+        yaml_emit_key(&o.sb, 2, listed[i]->id, strlen(listed[i]->id), true);
+        strbuf_printf(&o.sb, "\n    x: %d\n    y: %d\n", listed[i]->x, listed[i]->y);
+    }
+    free(listed);
+    return finish(&o, p->layout_tail_comment);
 }
 
 bool writer_has_layout(const pipeline *p)

@@ -2,7 +2,9 @@
  *
  * The same model always gives the same bytes: fixed key order, nodes sorted
  * by id within each section, stable quoting, block style (docs/format.md).
- * Returned strings are owned by the caller. */
+ * The comments the model holds are written as "# text" lines above their
+ * keys; those of a key the canonical form leaves out go above the next key
+ * written.  Returned strings are owned by the caller. */
 #ifndef WEIR_WRITER_H
 #define WEIR_WRITER_H
 
@@ -34,7 +36,7 @@ bool pipeline_save_files(const pipeline *p, const char *dir, bool dry_run, unsig
 bool writer_has_layout(const pipeline *p);
 
 /* True when a and b are the same pipeline for every reader of the files:
- * positions in the files, node order, the folder, the order of a node's
+ * comments, positions in the files, node order, the folder, the order of a node's
  * settings and quoting that does not change what a scalar means are
  * ignored; an empty description / owner equals none.  On a difference,
  * why (if given) says where. */

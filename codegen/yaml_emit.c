@@ -273,7 +273,51 @@ void yaml_emit_string_list(strbuf *sb, int indent, char *const *items, size_t n)
     }
 }
 
-static void emit_item(strbuf *sb, int indent, const value *item)
+void yaml_emit_comment(strbuf *sb, int indent, const char *comment)
+{
+    if (!comment)
+        return;
+    const unsigned char *s = (const unsigned char *)comment;
+    size_t len = strlen(comment);
+    pad(sb, indent);
+    strbuf_putc(sb, '#');
+    for (size_t i = 0; i < len;) {
+        unsigned long cp = 0;
+        size_t n = utf8_decode(s + i, len - i, &cp);
+        if (n && (cp == '\n' || cp == '\r' || cp == 0x85 || cp == 0x2028 || cp == 0x2029)) {
+            /* A line break a reader knows: the next line of the comment. */
+            if (cp == '\r' && i + 1 < len && s[i + 1] == '\n')
+                n = 2;
+            strbuf_putc(sb, '\n');
+            pad(sb, indent);
+            strbuf_putc(sb, '#');
+        } else if (n == 0 || (cp != '\t' && cp != 0xFEFF && must_escape(cp))) {
+            /* Not UTF-8, or a character YAML refuses even in a comment
+             * (only possible for a comment made in code). */
+            strbuf_puts(sb, "\xEF\xBF\xBD");
+            n = n ? n : 1;
+        } else {
+            strbuf_add(sb, comment + i, n);
+        }
+        i += n;
+    }
+    strbuf_putc(sb, '\n');
+}
+
+/* The first key written inside a collection: a list item's collection
+ * starts on the dash's line, so that key's comment goes above the dash. */
+static const value *first_key(const value *v)
+{
+    for (; v->kind != VALUE_SCALAR && v->n; v = &v->items[0])
+        if (v->kind == VALUE_MAP)
+            return &v->keys[0];
+    return NULL;
+}
+
+static void emit_block(strbuf *sb, int indent, const value *v, const value *done);
+
+/* done: a key whose comment was written already (above an outer dash). */
+static void emit_item(strbuf *sb, int indent, const value *item, const value *done)
 {
     if (item->kind == VALUE_SCALAR || item->n == 0) {
         pad(sb, indent);
@@ -281,24 +325,35 @@ static void emit_item(strbuf *sb, int indent, const value *item)
         emit_rest(sb, indent, item);
         return;
     }
+    const value *first = first_key(item);
+    if (first && first != done)
+        yaml_emit_comment(sb, indent, first->comment);
     /* A collection inside a list starts on the dash's line: "- key: v" or
      * "- - x".  Write it at the deeper indent, then pull its first line up. */
     strbuf inner;
     strbuf_init(&inner);
-    yaml_emit_block(&inner, indent + 2, item);
+    emit_block(&inner, indent + 2, item, first);
     pad(sb, indent);
     strbuf_puts(sb, "- ");
     strbuf_add(sb, inner.data + indent + 2, inner.len - (size_t)(indent + 2));
     strbuf_free(&inner);
 }
 
-void yaml_emit_block(strbuf *sb, int indent, const value *v)
+static void emit_block(strbuf *sb, int indent, const value *v, const value *done)
 {
     for (size_t i = 0; i < v->n; i++) {
-        if (v->kind == VALUE_MAP)
+        if (v->kind == VALUE_MAP) {
+            if (&v->keys[i] != done)
+                yaml_emit_comment(sb, indent, v->keys[i].comment);
             yaml_emit_entry(sb, indent, v->keys[i].text, v->keys[i].len, v->keys[i].quoted,
                             &v->items[i]);
-        else
-            emit_item(sb, indent, &v->items[i]);
+        } else {
+            emit_item(sb, indent, &v->items[i], done);
+        }
     }
+}
+
+void yaml_emit_block(strbuf *sb, int indent, const value *v)
+{
+    emit_block(sb, indent, v, NULL);
 }

@@ -14,6 +14,10 @@
  *       in YAML 1.1 or 1.2 (yaml_looks_typed() is true);
  *   otherwise it is written plain.
  *
+ * Comments are "# text" lines directly above the key they belong to, at
+ * the key's indent; the first key of a collection inside a list has its
+ * comment above the dash ("# c" / "- key: v").
+ *
  * Every function appends to a strbuf the caller owns. */
 #ifndef WEIR_YAML_EMIT_H
 #define WEIR_YAML_EMIT_H
@@ -60,7 +64,14 @@ void yaml_emit_string_entry(strbuf *sb, int indent, const char *key, const char 
 /* "- ITEM\n" lines for each string, at the given indent. */
 void yaml_emit_string_list(strbuf *sb, int indent, char *const *items, size_t n);
 
-/* The lines of a non-empty block collection at the given indent. */
+/* The lines of a non-empty block collection at the given indent, with the
+ * comments of its keys (value.comment) above them. */
 void yaml_emit_block(strbuf *sb, int indent, const value *v);
+
+/* One "# line" per line of a comment (comments.h), at the given indent;
+ * nothing for NULL.  The text after '#' is written as it was read; in a
+ * comment made in code, any line break starts a new "#" line, and what is
+ * not UTF-8 or not allowed in YAML is written as U+FFFD. */
+void yaml_emit_comment(strbuf *sb, int indent, const char *comment);
 
 #endif

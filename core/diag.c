@@ -66,24 +66,42 @@ static int diag_compare(const diag *a, const diag *b)
 
 void diag_list_sort(diag_list *list)
 {
-    /* Insertion sort: stable, and lists are short. */
-    for (size_t i = 1; i < list->n; i++) {
-        diag tmp = list->items[i];
-        size_t j = i;
-        while (j > 0 && diag_compare(&list->items[j - 1], &tmp) > 0) {
-            list->items[j] = list->items[j - 1];
-            j--;
+    /* Bottom-up merge sort: stable, and O(n log n) even for the hundreds of
+     * thousands of diagnostics a hostile file can produce (insertion sort
+     * took minutes on 16 MB of 2-cycles). */
+    if (list->n < 2)
+        return;
+    diag *tmp = xmalloc(list->n * sizeof(*tmp));
+    diag *src = list->items, *dst = tmp;
+    for (size_t width = 1; width < list->n; width *= 2) {
+        for (size_t lo = 0; lo < list->n; lo += 2 * width) {
+            size_t mid = lo + width < list->n ? lo + width : list->n;
+            size_t hi = lo + 2 * width < list->n ? lo + 2 * width : list->n;
+            size_t a = lo, b = mid, out = lo;
+            while (a < mid && b < hi)
+                dst[out++] = diag_compare(&src[b], &src[a]) < 0 ? src[b++] : src[a++];
+            while (a < mid)
+                dst[out++] = src[a++];
+            while (b < hi)
+                dst[out++] = src[b++];
         }
-        list->items[j] = tmp;
+        diag *t = src;
+        src = dst;
+        dst = t;
     }
+    if (src != list->items)
+        memcpy(list->items, src, list->n * sizeof(*src));
+    free(tmp);
 }
 
 void diag_format(const diag *d, char *buf, size_t size)
 {
     const char *sev = d->severity == DIAG_ERROR ? "error" : "warning";
     const char *path = d->path ? d->path : "pipeline.yaml";
-    if (d->line > 0)
+    if (d->line > 0 && d->col > 0)
         snprintf(buf, size, "%s:%d:%d: %s: %s", path, d->line, d->col, sev, d->message);
+    else if (d->line > 0)
+        snprintf(buf, size, "%s:%d: %s: %s", path, d->line, sev, d->message);
     else if (d->node_id)
         snprintf(buf, size, "%s: %s: %s: %s", path, d->node_id, sev, d->message);
     else

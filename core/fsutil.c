@@ -11,11 +11,24 @@
 
 #include "util.h"
 
+/* "16 MiB", "512 KiB" or "100 bytes": a limit as a person would write it. */
+static void limit_text(size_t limit, char *buf, size_t size)
+{
+    if (limit >= 1024 * 1024 && limit % (1024 * 1024) == 0)
+        snprintf(buf, size, "%zu MiB", limit / (1024 * 1024));
+    else if (limit >= 1024 && limit % 1024 == 0)
+        snprintf(buf, size, "%zu KiB", limit / 1024);
+    else
+        snprintf(buf, size, "%zu bytes", limit);
+}
+
 int fs_read_file(const char *path, size_t max_bytes, char **data, size_t *len, char *err,
                  size_t err_size)
 {
     *data = NULL;
     *len = 0;
+    char limit[32];
+    limit_text(max_bytes, limit, sizeof(limit));
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         snprintf(err, err_size, "cannot open: %s", strerror(errno));
@@ -28,8 +41,8 @@ int fs_read_file(const char *path, size_t max_bytes, char **data, size_t *len, c
         return -1;
     }
     if ((unsigned long long)st.st_size > max_bytes) {
-        snprintf(err, err_size, "file too large (%lld bytes; the limit is %zu MiB)",
-                 (long long)st.st_size, max_bytes / (1024 * 1024));
+        snprintf(err, err_size, "file too large (%lld bytes; the limit is %s)",
+                 (long long)st.st_size, limit);
         close(fd);
         return -1;
     }
@@ -38,8 +51,7 @@ int fs_read_file(const char *path, size_t max_bytes, char **data, size_t *len, c
     for (;;) {
         if (n + 1 >= cap) {
             if (cap > max_bytes + 1) {
-                snprintf(err, err_size, "file too large (the limit is %zu MiB)",
-                         max_bytes / (1024 * 1024));
+                snprintf(err, err_size, "file too large (the limit is %s)", limit);
                 free(buf);
                 close(fd);
                 return -1;
@@ -62,7 +74,7 @@ int fs_read_file(const char *path, size_t max_bytes, char **data, size_t *len, c
     }
     close(fd);
     if (n > max_bytes) {
-        snprintf(err, err_size, "file too large (the limit is %zu MiB)", max_bytes / (1024 * 1024));
+        snprintf(err, err_size, "file too large (the limit is %s)", limit);
         free(buf);
         return -1;
     }
@@ -212,6 +224,24 @@ static bool under(const char *real_root, const char *real_path)
     return strncmp(real_root, real_path, n) == 0 && (real_path[n] == '/' || real_path[n] == '\0');
 }
 
+/* Whether the deepest existing folder above path resolves inside root. */
+static bool parent_inside(const char *real_root, const char *path)
+{
+    char real[PATH_MAX] = "";
+    char *parent = dir_of(path);
+    while (!realpath(parent, real)) {
+        char *up = dir_of(parent);
+        bool stuck = strcmp(up, parent) == 0;
+        free(parent);
+        parent = up;
+        if (stuck)
+            break;
+    }
+    bool inside = under(real_root, real);
+    free(parent);
+    return inside;
+}
+
 path_check fs_check_inside(const char *root, const char *rel, bool must_exist)
 {
     if (!rel || !*rel)
@@ -236,30 +266,26 @@ path_check fs_check_inside(const char *root, const char *rel, bool must_exist)
             result = PATH_ESCAPES;
         else if (stat(real, &st) != 0 || !S_ISREG(st.st_mode))
             result = PATH_NOT_FILE;
-    } else if (must_exist) {
-        /* A dangling symlink that points outside is still an escape. */
+    } else {
+        /* Not there (or a dangling symlink): what it would resolve to must
+         * still be inside, judged by its deepest existing parent. */
         struct stat st;
-        result = (lstat(full, &st) == 0 && S_ISLNK(st.st_mode)) ? PATH_ESCAPES : PATH_MISSING;
-        if (result == PATH_ESCAPES) {
+        char *would = NULL;
+        if (lstat(full, &st) == 0 && S_ISLNK(st.st_mode)) {
             char target[PATH_MAX];
             ssize_t n = readlink(full, target, sizeof(target) - 1);
             if (n > 0) {
                 target[n] = '\0';
-                if (target[0] != '/' && !has_dotdot(target))
-                    result = PATH_MISSING;
+                char *dir = dir_of(full);
+                would = target[0] == '/' ? xstrdup(target) : fs_join(dir, target);
+                free(dir);
             }
         }
-    } else {
-        /* Not there yet: its deepest existing parent must be inside. */
-        char *parent = dir_of(full);
-        while (!realpath(parent, real)) {
-            char *up = dir_of(parent);
-            free(parent);
-            parent = up;
-        }
-        if (!under(real_root, real))
+        if (!parent_inside(real_root, would ? would : full))
             result = PATH_ESCAPES;
-        free(parent);
+        else if (must_exist)
+            result = PATH_MISSING;
+        free(would);
     }
     free(full);
     return result;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comments.h"
 #include "fsutil.h"
 #include "idindex.h"
 #include "util.h"
@@ -66,14 +67,16 @@ static void load_metadata(loader *l, const value *meta)
     static const char *const keys[] = {"name", "version", "owner", "description", "tags"};
     if (!expect_kind(l, meta, VALUE_MAP, "'pipeline'"))
         return;
-    bool have_name = false;
+    bool seen_name = false;
     for (size_t i = 0; i < meta->n; i++) {
         const value *k = &meta->keys[i], *v = &meta->items[i];
         if (strcmp(k->text, "name") == 0) {
+            /* One problem, one message: scalar_or_null reports a list, this
+             * an empty or null name, the check after the loop a missing one. */
+            seen_name = true;
             free(l->p->name);
             l->p->name = scalar_or_null(l, v, "'name'");
-            have_name = l->p->name && *l->p->name;
-            if (!have_name)
+            if ((!l->p->name || !*l->p->name) && v->kind == VALUE_SCALAR)
                 error_at(l, v->pos, NULL, "'name' cannot be empty");
         } else if (strcmp(k->text, "version") == 0) {
             long long n;
@@ -98,7 +101,7 @@ static void load_metadata(loader *l, const value *meta)
             unknown_key(l, k, "'pipeline'", keys, COUNT(keys));
         }
     }
-    if (!have_name && !l->p->name)
+    if (!seen_name)
         error_at(l, meta->pos, NULL, "'pipeline' needs a 'name'");
 }
 
@@ -109,6 +112,10 @@ static void load_inputs(loader *l, node *n, const value *v)
         return;
     if (v->kind == VALUE_SCALAR) {
         error_at(l, v->pos, n->id, "'inputs' is a list: write inputs: [%s]", v->text);
+        /* Read it as meant, so the id is still checked and the node is not
+         * also reported as having no input. */
+        node_add_input(n, v->text);
+        n->input_pos[n->n_inputs - 1] = v->pos;
         return;
     }
     if (!expect_kind(l, v, VALUE_LIST, "'inputs'"))
@@ -228,21 +235,38 @@ static void load_root(loader *l, const value *root)
     }
 }
 
-bool pipeline_load_buffer(const char *data, size_t len, const char *dir, pipeline *p,
-                          diag_list *diags)
+/* comments: keep the files' comments in the model (comments.h), for
+ * callers that may write the files back. */
+static bool load_pipeline_text(const char *data, size_t len, const char *dir, pipeline *p,
+                               diag_list *diags, bool comments)
 {
     pipeline_init(p);
     p->dir = xstrdup(dir ? dir : ".");
     p->version = 1;
     loader l = {PIPELINE_FILE, diags, p, {0}};
     value root;
-    if (!yaml_read_buffer(data, len, PIPELINE_FILE, &root, diags))
+    if (!(comments ? yaml_read_buffer_comments : yaml_read_buffer)(data, len, PIPELINE_FILE, &root,
+                                                                   diags))
         return false;
     id_index_init(&l.ids, 64);
     load_root(&l, &root);
     id_index_free(&l.ids);
+    if (comments && !comments_to_pipeline(p, &root))
+        error_at(&l, root.pos, NULL, "weir could not keep every comment of this file (a bug)");
     value_free(&root);
     return true;
+}
+
+bool pipeline_load_buffer(const char *data, size_t len, const char *dir, pipeline *p,
+                          diag_list *diags)
+{
+    return load_pipeline_text(data, len, dir, p, diags, true);
+}
+
+bool pipeline_load_buffer_with(const char *data, size_t len, const char *dir,
+                               const load_options *opts, pipeline *p, diag_list *diags)
+{
+    return load_pipeline_text(data, len, dir, p, diags, !(opts && opts->skip_comments));
 }
 
 static bool read_xy(loader *l, const value *v, const char *name, int *out)
@@ -260,14 +284,16 @@ static bool read_xy(loader *l, const value *v, const char *name, int *out)
     return true;
 }
 
-void pipeline_load_layout_buffer(const char *data, size_t len, pipeline *p, diag_list *diags)
+static void load_layout_text(const char *data, size_t len, pipeline *p, diag_list *diags,
+                             bool comments)
 {
     static const char *const keys[] = {"weir", "positions"};
     loader l = {LAYOUT_FILE, diags, p, {0}};
-    id_index_build(&l.ids, p);
     value root;
-    if (!yaml_read_buffer(data, len, LAYOUT_FILE, &root, diags))
+    if (!(comments ? yaml_read_buffer_comments : yaml_read_buffer)(data, len, LAYOUT_FILE, &root,
+                                                                   diags))
         return;
+    id_index_build(&l.ids, p); /* after the early return: it allocates */
     p->has_layout = true;
     if (root.kind != VALUE_MAP) {
         error_at(&l, root.pos, NULL, "layout.yaml must be a mapping with 'weir' and 'positions'");
@@ -280,6 +306,12 @@ void pipeline_load_layout_buffer(const char *data, size_t len, pipeline *p, diag
         if (strcmp(k->text, "weir") != 0 && strcmp(k->text, "positions") != 0)
             unknown_key(&l, k, "layout.yaml", keys, COUNT(keys));
     }
+    const value *format = value_map_get(&root, "weir");
+    long long version;
+    if (format && (!value_as_int(format, &version) || version != WEIR_LAYOUT_VERSION))
+        error_at(&l, format->pos, NULL,
+                 "layout format version '%s' is not supported; this weir reads version %d",
+                 format->kind == VALUE_SCALAR ? format->text : "?", WEIR_LAYOUT_VERSION);
     const value *positions = value_map_get(&root, "positions");
     if (positions && !value_is_null(positions) &&
         expect_kind(&l, positions, VALUE_MAP, "'positions'")) {
@@ -301,7 +333,14 @@ void pipeline_load_layout_buffer(const char *data, size_t len, pipeline *p, diag
                 error_at(&l, v->pos, n->id, "the position of '%s' needs 'x' and 'y'", n->id);
                 continue;
             }
-            if (read_xy(&l, vx, "x", &x) && read_xy(&l, vy, "y", &y)) {
+            static const char *const xy[] = {"x", "y"};
+            for (size_t j = 0; j < v->n; j++)
+                if (strcmp(v->keys[j].text, "x") != 0 && strcmp(v->keys[j].text, "y") != 0)
+                    unknown_key(&l, &v->keys[j], "a position", xy, COUNT(xy));
+            /* Both, so a position with two bad numbers gets two messages. */
+            bool ok_x = read_xy(&l, vx, "x", &x);
+            bool ok_y = read_xy(&l, vy, "y", &y);
+            if (ok_x && ok_y) {
                 n->has_xy = true;
                 n->x = x;
                 n->y = y;
@@ -310,11 +349,30 @@ void pipeline_load_layout_buffer(const char *data, size_t len, pipeline *p, diag
         }
     }
     id_index_free(&l.ids);
+    if (comments && !comments_to_layout(p, &root))
+        error_at(&l, root.pos, NULL, "weir could not keep every comment of this file (a bug)");
     value_free(&root);
+}
+
+void pipeline_load_layout_buffer(const char *data, size_t len, pipeline *p, diag_list *diags)
+{
+    load_layout_text(data, len, p, diags, true);
+}
+
+void pipeline_load_layout_buffer_with(const char *data, size_t len, const load_options *opts,
+                                      pipeline *p, diag_list *diags)
+{
+    load_layout_text(data, len, p, diags, !(opts && opts->skip_comments));
 }
 
 bool pipeline_load(const char *dir, pipeline *p, diag_list *diags)
 {
+    return pipeline_load_with(dir, NULL, p, diags);
+}
+
+bool pipeline_load_with(const char *dir, const load_options *opts, pipeline *p, diag_list *diags)
+{
+    bool comments = !(opts && opts->skip_comments);
     char *path = fs_join(dir, PIPELINE_FILE);
     char *data;
     size_t len;
@@ -331,7 +389,7 @@ bool pipeline_load(const char *dir, pipeline *p, diag_list *diags)
         return false;
     }
     free(path);
-    bool ok = pipeline_load_buffer(data, len, dir, p, diags);
+    bool ok = load_pipeline_text(data, len, dir, p, diags, comments);
     free(data);
     if (!ok)
         return false;
@@ -341,7 +399,7 @@ bool pipeline_load(const char *dir, pipeline *p, diag_list *diags)
         if (fs_read_file(layout, YAML_MAX_FILE_BYTES, &data, &len, err, sizeof(err)) != 0) {
             diag_add(diags, DIAG_ERROR, LAYOUT_FILE, 1, 1, NULL, "%s", err);
         } else {
-            pipeline_load_layout_buffer(data, len, p, diags);
+            load_layout_text(data, len, p, diags, comments);
             free(data);
         }
     }

@@ -16,8 +16,20 @@
 #define LAYOUT_FILE "layout.yaml"
 
 /* Returns false when pipeline.yaml could not be read or parsed at all (the
- * model is then empty); true otherwise, even when diags holds errors. */
+ * model is then empty); true otherwise, even when diags holds errors.
+ * The files' comments are kept in the model (comments.h), so that a save
+ * writes them back; every loader below keeps them unless told not to. */
 bool pipeline_load(const char *dir, pipeline *p, diag_list *diags);
+
+typedef struct load_options {
+    /* Leave comments out of the model: for readers that never write the
+     * files (weir validate), as finding comments is a second pass over
+     * text that holds a '#'.  A model loaded so must not be saved. */
+    bool skip_comments;
+} load_options;
+
+/* pipeline_load with options; opts may be NULL (the defaults). */
+bool pipeline_load_with(const char *dir, const load_options *opts, pipeline *p, diag_list *diags);
 
 /* Parse pipeline.yaml text already in memory (for the fuzzer and tests);
  * layout and files on disk are not consulted. */
@@ -26,5 +38,11 @@ bool pipeline_load_buffer(const char *data, size_t len, const char *dir, pipelin
 
 /* Apply layout.yaml text to a loaded pipeline. */
 void pipeline_load_layout_buffer(const char *data, size_t len, pipeline *p, diag_list *diags);
+
+/* The two above with options; opts may be NULL (the defaults). */
+bool pipeline_load_buffer_with(const char *data, size_t len, const char *dir,
+                               const load_options *opts, pipeline *p, diag_list *diags);
+void pipeline_load_layout_buffer_with(const char *data, size_t len, const load_options *opts,
+                                      pipeline *p, diag_list *diags);
 
 #endif

@@ -21,6 +21,11 @@ void node_free(node *n)
     free(n->inputs);
     free(n->input_pos);
     value_free(&n->settings);
+    free(n->comment);
+    free(n->type_comment);
+    free(n->description_comment);
+    free(n->inputs_comment);
+    free(n->layout_comment);
     memset(n, 0, sizeof(*n));
 }
 
@@ -36,6 +41,16 @@ void pipeline_free(pipeline *p)
     for (size_t i = 0; i < p->n_nodes; i++)
         node_free(&p->nodes[i]);
     free(p->nodes);
+    free(p->head_comment);
+    free(p->pipeline_comment);
+    for (int i = 0; i < META_KEY_COUNT; i++)
+        free(p->meta_comment[i]);
+    for (int i = 0; i < NODE_KIND_COUNT; i++)
+        free(p->section_comment[i]);
+    free(p->tail_comment);
+    free(p->layout_head_comment);
+    free(p->layout_positions_comment);
+    free(p->layout_tail_comment);
     pipeline_init(p);
 }
 
@@ -57,6 +72,11 @@ void node_copy(node *dst, const node *src)
         dst->input_pos[i] = src->input_pos[i];
     }
     value_copy(&dst->settings, &src->settings);
+    dst->comment = dup_or_null(src->comment);
+    dst->type_comment = dup_or_null(src->type_comment);
+    dst->description_comment = dup_or_null(src->description_comment);
+    dst->inputs_comment = dup_or_null(src->inputs_comment);
+    dst->layout_comment = dup_or_null(src->layout_comment);
 }
 
 void pipeline_copy(pipeline *dst, const pipeline *src)
@@ -73,6 +93,16 @@ void pipeline_copy(pipeline *dst, const pipeline *src)
     dst->nodes = src->n_nodes ? xmalloc(src->n_nodes * sizeof(node)) : NULL;
     for (size_t i = 0; i < src->n_nodes; i++)
         node_copy(&dst->nodes[i], &src->nodes[i]);
+    dst->head_comment = dup_or_null(src->head_comment);
+    dst->pipeline_comment = dup_or_null(src->pipeline_comment);
+    for (int i = 0; i < META_KEY_COUNT; i++)
+        dst->meta_comment[i] = dup_or_null(src->meta_comment[i]);
+    for (int i = 0; i < NODE_KIND_COUNT; i++)
+        dst->section_comment[i] = dup_or_null(src->section_comment[i]);
+    dst->tail_comment = dup_or_null(src->tail_comment);
+    dst->layout_head_comment = dup_or_null(src->layout_head_comment);
+    dst->layout_positions_comment = dup_or_null(src->layout_positions_comment);
+    dst->layout_tail_comment = dup_or_null(src->layout_tail_comment);
 }
 
 ptrdiff_t pipeline_index_of(const pipeline *p, const char *id)

@@ -33,7 +33,18 @@ typedef struct node {
     bool has_xy;        /* canvas position from layout.yaml */
     int x, y;
     src_pos xy_pos;
+
+    /* Comments ('#' lines, see value.comment): above the id key, above its
+     * type, description and inputs keys (comments inside the inputs list
+     * included), and above the id in layout.yaml's positions (with those
+     * of its x and y).  A setting's comments stay on its key in settings. */
+    char *comment;
+    char *type_comment, *description_comment, *inputs_comment;
+    char *layout_comment;
 } node;
+
+/* The metadata keys, in canonical order (pipeline.meta_comment). */
+enum { META_NAME, META_VERSION, META_OWNER, META_DESCRIPTION, META_TAGS, META_KEY_COUNT };
 
 typedef struct pipeline {
     char *dir; /* the folder it was loaded from / is saved to */
@@ -47,6 +58,16 @@ typedef struct pipeline {
     node *nodes; /* in the order read: sources, transforms, sinks */
     size_t n_nodes, cap_nodes;
     bool has_layout; /* layout.yaml existed */
+
+    /* Comments (docs/format.md, "Comments"), each NULL when none. */
+    char *head_comment;                     /* above `weir:` (the file's first lines) */
+    char *pipeline_comment;                 /* above `pipeline:` */
+    char *meta_comment[META_KEY_COUNT];     /* above name, version, owner, ... */
+    char *section_comment[NODE_KIND_COUNT]; /* above sources:, transforms:, sinks: */
+    char *tail_comment;                     /* after the last key of pipeline.yaml */
+    char *layout_head_comment;              /* layout.yaml: above `weir:` */
+    char *layout_positions_comment;         /* above `positions:` */
+    char *layout_tail_comment;              /* after the last key of layout.yaml */
 } pipeline;
 
 void pipeline_init(pipeline *p);

@@ -49,12 +49,19 @@ char *xstrndup(const char *s, size_t n)
 
 char *xvasprintf(const char *fmt, va_list ap)
 {
+    /* Measure into a small buffer rather than NULL: GCC's -Wformat-truncation
+     * misreads vsnprintf(NULL, 0, ...) as a null format string under UBSan,
+     * which -Dwerror turns into a failed build.  Short messages (most) are
+     * then formatted once. */
+    char small[256];
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    int n = vsnprintf(small, sizeof(small), fmt, ap2);
     va_end(ap2);
     if (n < 0)
         n = 0;
+    if ((size_t)n < sizeof(small))
+        return xstrndup(small, (size_t)n);
     char *p = xmalloc((size_t)n + 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     return p;
@@ -163,7 +170,8 @@ const char *closest_match(const char *word, const char *const *candidates, size_
     size_t best_d = max + 1;
     for (size_t i = 0; i < n; i++) {
         size_t d = edit_distance(word, candidates[i], max);
-        if (d < best_d) {
+        /* d == len would replace every letter: 'z' is not a typo of 'x'. */
+        if (d < best_d && d < len) {
             best_d = d;
             best = candidates[i];
         }

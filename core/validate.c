@@ -1,6 +1,7 @@
 #include "validate.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,10 @@ typedef struct checker {
     const validate_options *opts;
     diag_list *diags;
     id_index ids;
+    bool **repeats; /* per node: which inputs repeat an earlier one (NULL: none) */
+    const char **candidates; /* ids an unknown input may have meant; built once */
+    size_t n_candidates;
+    size_t suggest_budget; /* edit distances left to compute this run */
 } checker;
 
 static void problem(checker *c, diag_severity sev, const node *n, src_pos pos, const char *fmt,
@@ -233,13 +238,15 @@ static void check_type(checker *c, const node *n)
     }
     const char *names[32];
     size_t n_names = 0;
-    const char *other_kind = NULL;
+    /* A name may exist in both other kinds (kafka: source and sink). */
+    char other_kind[32] = "";
     for (size_t i = 0; i < node_type_count() && n_names < 32; i++) {
         const node_type *t = node_type_at(i);
         if (t->kind == n->kind)
             names[n_names++] = t->name;
         else if (strcmp(t->name, n->type) == 0)
-            other_kind = node_kind_name(t->kind);
+            snprintf(other_kind + strlen(other_kind), sizeof(other_kind) - strlen(other_kind),
+                     "%s%s", *other_kind ? " or " : "", node_kind_name(t->kind));
     }
     const char *near = closest_match(n->type, names, n_names);
     strbuf known;
@@ -247,7 +254,7 @@ static void check_type(checker *c, const node *n)
     for (size_t i = 0; i < n_names; i++)
         strbuf_printf(&known, "%s%s", i ? ", " : "", names[i]);
     src_pos pos = n->type_pos.line ? n->type_pos : n->pos;
-    if (other_kind)
+    if (*other_kind)
         problem(c, DIAG_ERROR, n, pos, "'%s' is a %s type, not a %s type (%s types: %s)",
                 n->type, other_kind, node_kind_name(n->kind), node_kind_name(n->kind),
                 known.data);
@@ -258,6 +265,23 @@ static void check_type(checker *c, const node *n)
         problem(c, DIAG_ERROR, n, pos, "unknown %s type '%s' (known: %s)",
                 node_kind_name(n->kind), n->type, known.data);
     strbuf_free(&known);
+}
+
+/* A node id close to an unknown input.  Suggestions only make sense on
+ * small pipelines, and a budget of comparisons per run keeps a million
+ * unknown inputs (hostile input) from costing a billion edit distances. */
+static const char *suggest_id(checker *c, const char *in)
+{
+    if (c->p->n_nodes > 2000 || c->suggest_budget < c->p->n_nodes)
+        return NULL;
+    c->suggest_budget -= c->p->n_nodes;
+    if (!c->candidates) {
+        c->candidates = xmalloc(c->p->n_nodes * sizeof(char *) + 1);
+        for (size_t j = 0; j < c->p->n_nodes; j++)
+            if (c->p->nodes[j].kind != NODE_SINK)
+                c->candidates[c->n_candidates++] = c->p->nodes[j].id;
+    }
+    return closest_match(in, c->candidates, c->n_candidates);
 }
 
 static void check_inputs(checker *c, const node *n)
@@ -275,30 +299,46 @@ static void check_inputs(checker *c, const node *n)
     for (size_t i = 0; i < n->n_inputs; i++) {
         const char *in = n->inputs[i];
         src_pos pos = n->input_pos[i];
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(n->inputs[j], in) == 0)
-                problem(c, DIAG_ERROR, n, pos, "input '%s' is listed twice", in);
+        bool *repeats = c->repeats[n - c->p->nodes];
+        if (repeats && repeats[i])
+            problem(c, DIAG_ERROR, n, pos, "input '%s' is listed twice", in);
         const node *up = lookup(c, in);
         if (!up) {
-            const char **ids = xmalloc(c->p->n_nodes * sizeof(char *) + 1);
-            size_t n_ids = 0;
-            /* Suggestions only make sense on small pipelines. */
-            for (size_t j = 0; j < c->p->n_nodes && c->p->n_nodes <= 2000; j++)
-                if (c->p->nodes[j].kind != NODE_SINK)
-                    ids[n_ids++] = c->p->nodes[j].id;
-            const char *near = closest_match(in, ids, n_ids);
+            const char *near = suggest_id(c, in);
             if (near)
                 problem(c, DIAG_ERROR, n, pos, "input '%s' names no node (did you mean '%s'?)",
                         in, near);
             else
                 problem(c, DIAG_ERROR, n, pos, "input '%s' names no node", in);
-            free(ids);
         } else if (up == n) {
             problem(c, DIAG_ERROR, n, pos, "'%s' cannot be its own input", in);
         } else if (up->kind == NODE_SINK) {
             problem(c, DIAG_ERROR, n, pos, "'%s' is a sink: sinks feed nothing", in);
         }
     }
+}
+
+/* Flags for the inputs that repeat an earlier one, or NULL when none does.
+ * A hash keeps this linear: a node with a million inputs is hostile input,
+ * and comparing every pair took minutes. */
+static bool *repeated_inputs(const node *n)
+{
+    if (n->n_inputs < 2)
+        return NULL;
+    bool *flags = NULL;
+    id_index seen;
+    id_index_init(&seen, n->n_inputs);
+    for (size_t i = 0; i < n->n_inputs; i++) {
+        if (id_index_get(&seen, n->inputs[i]) < 0) {
+            id_index_put(&seen, n->inputs[i], i);
+            continue;
+        }
+        if (!flags)
+            flags = xcalloc(n->n_inputs, sizeof(bool));
+        flags[i] = true;
+    }
+    id_index_free(&seen);
+    return flags;
 }
 
 /* Find cycles with an iterative depth-first search over "reads from"
@@ -324,9 +364,15 @@ static void check_cycles(checker *c)
                 depth--;
                 continue;
             }
-            ptrdiff_t up = id_index_get(&c->ids, nd->inputs[next_input[cur]++]);
-            if (up < 0 || (size_t)up == cur)
-                continue; /* reported by check_inputs */
+            size_t at = next_input[cur]++;
+            ptrdiff_t up = id_index_get(&c->ids, nd->inputs[at]);
+            /* Edges check_inputs already reports (unknown ids, self inputs,
+             * inputs of a source, a sink as input, a repeated input) would
+             * only add a second or duplicate message here. */
+            bool repeated = c->repeats[cur] && c->repeats[cur][at];
+            if (up < 0 || (size_t)up == cur || nd->kind == NODE_SOURCE ||
+                c->p->nodes[up].kind == NODE_SINK || repeated)
+                continue;
             if (color[up] == WHITE) {
                 color[up] = GREY;
                 stack[depth++] = (size_t)up;
@@ -363,9 +409,12 @@ static void check_cycles(checker *c)
 bool pipeline_validate(const pipeline *p, const validate_options *opts, diag_list *diags)
 {
     validate_options defaults = {true};
-    checker c = {p, opts ? opts : &defaults, diags, {0}};
+    checker c = {p, opts ? opts : &defaults, diags, {0}, NULL, NULL, 0, 1000000};
     size_t errors_before = diags->n_errors;
     id_index_build(&c.ids, p);
+    c.repeats = xcalloc(p->n_nodes, sizeof(bool *));
+    for (size_t i = 0; i < p->n_nodes; i++)
+        c.repeats[i] = repeated_inputs(&p->nodes[i]);
     for (size_t i = 0; i < p->n_nodes; i++) {
         const node *n = &p->nodes[i];
         const char *why;
@@ -375,13 +424,18 @@ bool pipeline_validate(const pipeline *p, const validate_options *opts, diag_lis
         check_inputs(&c, n);
     }
     check_cycles(&c);
+    for (size_t i = 0; i < p->n_nodes; i++)
+        free(c.repeats[i]);
+    free(c.repeats);
+    free(c.candidates);
     id_index_free(&c.ids);
     return diags->n_errors == errors_before;
 }
 
 bool pipeline_check_folder(const char *dir, pipeline *p, diag_list *diags)
 {
-    bool ok = pipeline_load(dir, p, diags);
+    /* Validation never writes: no need to keep comments (load.h). */
+    bool ok = pipeline_load_with(dir, &(load_options){.skip_comments = true}, p, diags);
     if (ok)
         pipeline_validate(p, NULL, diags);
     diag_list_sort(diags);

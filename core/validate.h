@@ -17,7 +17,8 @@ typedef struct validate_options {
 /* Returns true when no error was added (warnings allowed). */
 bool pipeline_validate(const pipeline *p, const validate_options *opts, diag_list *diags);
 
-/* Load and validate a folder in one go, sorted diagnostics; true if valid. */
+/* Load and validate a folder in one go, sorted diagnostics; true if valid.
+ * The model holds no comments (load_options.skip_comments): do not save it. */
 bool pipeline_check_folder(const char *dir, pipeline *p, diag_list *diags);
 
 /* A secret reference: exactly ${env:NAME} or ${secret:NAME}. */

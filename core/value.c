@@ -11,6 +11,7 @@ void value_free(value *v)
     if (!v)
         return;
     free(v->text);
+    free(v->comment);
     for (size_t i = 0; i < v->n; i++) {
         if (v->keys)
             value_free(&v->keys[i]);
@@ -22,15 +23,28 @@ void value_free(value *v)
     memset(v, 0, sizeof(*v));
 }
 
+/* Lists and maps grow by doubling, so reading a list of n items costs O(n)
+ * copying, not O(n^2).  value.h has no capacity field: the capacity is
+ * implicitly the smallest power of two >= n, and value_copy allocates the
+ * same way. */
+static size_t capacity_for(size_t n)
+{
+    size_t cap = 1;
+    while (cap < n)
+        cap *= 2;
+    return cap;
+}
+
 void value_copy(value *dst, const value *src)
 {
     *dst = *src;
     dst->text = src->text ? xstrndup(src->text, src->len) : NULL;
+    dst->comment = src->comment ? xstrdup(src->comment) : NULL;
     dst->keys = dst->items = NULL;
     if (src->n) {
-        dst->items = xcalloc(src->n, sizeof(value));
+        dst->items = xcalloc(capacity_for(src->n), sizeof(value));
         if (src->keys)
-            dst->keys = xcalloc(src->n, sizeof(value));
+            dst->keys = xcalloc(capacity_for(src->n), sizeof(value));
         for (size_t i = 0; i < src->n; i++) {
             value_copy(&dst->items[i], &src->items[i]);
             if (src->keys)
@@ -77,9 +91,13 @@ void value_init_map(value *v)
 
 value *value_list_push(value *list)
 {
-    list->items = xrealloc(list->items, (list->n + 1) * sizeof(value));
-    if (list->kind == VALUE_MAP)
-        list->keys = xrealloc(list->keys, (list->n + 1) * sizeof(value));
+    size_t n = list->n;
+    if (n == 0 || (n & (n - 1)) == 0) { /* full: n is 0 or a power of two */
+        size_t cap = n ? 2 * n : 1;
+        list->items = xrealloc(list->items, cap * sizeof(value));
+        if (list->kind == VALUE_MAP)
+            list->keys = xrealloc(list->keys, cap * sizeof(value));
+    }
     memset(&list->items[list->n], 0, sizeof(value));
     if (list->keys)
         memset(&list->keys[list->n], 0, sizeof(value));

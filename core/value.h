@@ -26,11 +26,16 @@ typedef struct value {
     size_t n;
     struct value *keys;
     struct value *items;
+    /* The '#' comments that belong to this value (core/comments.h): on a
+     * map key, the lines above the key; on a document's root, the lines
+     * after its last key.  Text after each '#', lines joined by '\n';
+     * NULL when none.  Owned. */
+    char *comment;
 } value;
 
 void value_free(value *v); /* frees children and strings, not v itself */
 void value_copy(value *dst, const value *src);
-bool value_equal(const value *a, const value *b); /* ignores positions */
+bool value_equal(const value *a, const value *b); /* ignores positions and comments */
 
 void value_set_scalar(value *v, const char *text); /* v must be freed/empty */
 void value_init_list(value *v);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "comments.h"
 #include "fsutil.h"
 #include "util.h"
 
@@ -74,13 +75,12 @@ static void check_duplicate_keys(reader *r, value *map)
         sorted[i] = &map->keys[i];
     qsort(sorted, map->n, sizeof(*sorted), compare_keys);
     bool *drop = NULL;
+    const value *first = sorted[0]; /* the first of the current run of equal keys */
     for (size_t i = 1; i < map->n; i++) {
-        if (strcmp(sorted[i]->text, sorted[i - 1]->text) != 0)
+        if (strcmp(sorted[i]->text, sorted[i - 1]->text) != 0) {
+            first = sorted[i];
             continue;
-        const value *first = sorted[i - 1];
-        size_t j = i - 1;
-        while (j > 0 && strcmp(sorted[j - 1]->text, first->text) == 0)
-            first = sorted[--j];
+        }
         diag_add(r->diags, DIAG_ERROR, r->path, sorted[i]->pos.line, sorted[i]->pos.col, NULL,
                  "duplicate key '%s' (first defined at line %d)", sorted[i]->text,
                  first->pos.line);
@@ -218,8 +218,22 @@ static void report_parser_error(reader *r, const yaml_parser_t *parser)
     const char *problem = parser->problem ? parser->problem : "invalid YAML";
     src_pos p;
     if (parser->error == YAML_READER_ERROR) {
-        p = offset_pos(r, parser->problem_offset);
-        if (strstr(problem, "invalid") || strstr(problem, "incomplete"))
+        size_t at = parser->problem_offset;
+        /* libyaml points at the bad continuation byte; point at the
+         * character it belongs to, where an editor shows the damage. */
+        if (strstr(problem, "trailing")) {
+            size_t back = 0;
+            while (at > 0 && back < 3 && ((unsigned char)r->data[at - 1] & 0xC0) == 0x80) {
+                at--;
+                back++;
+            }
+            if (at > 0 && (unsigned char)r->data[at - 1] >= 0xC0)
+                at--;
+        }
+        p = offset_pos(r, at);
+        if (parser->problem_offset < r->len && r->data[parser->problem_offset] == '\0')
+            snprintf(msg, sizeof(msg), "a NUL byte is not allowed in a YAML file");
+        else if (strstr(problem, "invalid") || strstr(problem, "incomplete"))
             snprintf(msg, sizeof(msg), "not valid UTF-8 (%s)", problem);
         else
             snprintf(msg, sizeof(msg), "%s", problem);
@@ -239,6 +253,12 @@ bool yaml_read_buffer(const char *data, size_t len, const char *path, value *out
 {
     reader r;
     memset(&r, 0, sizeof(r));
+    /* Editors on Windows may start a file with a UTF-8 byte order mark; with
+     * the encoding forced to UTF-8, libyaml would read it as text. */
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        len -= 3;
+    }
     r.data = data;
     r.len = len;
     r.path = path;
@@ -312,4 +332,24 @@ bool yaml_read_file(const char *fs_path, const char *path, value *out, diag_list
     bool ok = yaml_read_buffer(data, len, path, out, diags);
     free(data);
     return ok;
+}
+
+bool yaml_read_buffer_comments(const char *data, size_t len, const char *path, value *out,
+                               diag_list *diags)
+{
+    if (!yaml_read_buffer(data, len, path, out, diags))
+        return false;
+    /* The same bytes libyaml parsed: without a byte order mark. */
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        len -= 3;
+    }
+    /* No '#', no comment: skip the second (token) pass. */
+    if (memchr(data, '#', len) && !comments_attach(data, len, out)) {
+        /* Never drop comments silently: a writer must not use this tree. */
+        diag_add(diags, DIAG_ERROR, path, 1, 1, NULL, "cannot read the comments of this file");
+        value_free(out);
+        return false;
+    }
+    return true;
 }

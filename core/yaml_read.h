@@ -26,6 +26,12 @@ enum {
 bool yaml_read_buffer(const char *data, size_t len, const char *path, value *out,
                       diag_list *diags);
 
+/* yaml_read_buffer, then the text's '#' comments attached to the tree's
+ * keys and root (core/comments.h): for readers that write the file back.
+ * Costs a second (token) pass when the text holds a '#'. */
+bool yaml_read_buffer_comments(const char *data, size_t len, const char *path, value *out,
+                               diag_list *diags);
+
 /* Read the file at fs_path (size-checked first) and parse it. */
 bool yaml_read_file(const char *fs_path, const char *path, value *out, diag_list *diags);
 

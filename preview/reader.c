@@ -407,7 +407,8 @@ static pv_table *read_jsonl(bsrc *b, const reader_options *o, diag_list *diags)
             break;
         const char *p = b->buf + b->start;
         size_t n = b->len - b->start;
-        const char *nlp = memchr(p, '\n', n);
+        /* memchr on a NULL buffer is undefined even for n == 0. */
+        const char *nlp = n ? memchr(p, '\n', n) : NULL;
         if (!nlp && !b->eof) {
             if (n > READER_MAX_RECORD) {
                 diag_add(diags, DIAG_ERROR, o->path, line + 1, 0, o->node_id,

@@ -1,0 +1,1 @@
+function transform(r) return r end

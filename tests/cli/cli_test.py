@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `weir validate` and the global CLI behaviour.
+
+Runs the real weir binary:
+  cli_test.py WEIR bad       every tests/bad/<case>/: stderr == expected.txt,
+                             stdout empty, exit 1; and with DIR given, every
+                             line prefixed with DIR/
+  cli_test.py WEIR exit      exit codes: 0 valid, 1 invalid, 2 usage / I/O
+  cli_test.py WEIR json      --format json parsed and checked
+  cli_test.py WEIR help      --help, COMMAND --help, --version, unknown commands
+
+Writes nothing outside a mkdtemp folder; needs no network or $HOME.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BAD = os.path.join(HERE, '..', 'bad')
+VALID = os.path.join(HERE, 'fixtures', 'valid')
+WARNINGS = os.path.join(HERE, 'fixtures', 'warnings')
+
+failures = []
+
+
+def run(weir, args, cwd=None):
+    env = dict(os.environ, LANG='C.UTF-8', LC_ALL='C.UTF-8', NO_COLOR='1')
+    env.pop('TERM', None)
+    p = subprocess.run([weir] + args, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                       capture_output=True, timeout=60)
+    return p.returncode, p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace')
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print('FAIL:', what)
+
+
+def expect(weir, args, code, cwd=None, out=None, err=None, out_has=None, err_has=None):
+    rc, o, e = run(weir, args, cwd)
+    label = 'weir ' + ' '.join(args)
+    check(rc == code, f'{label}: exit {rc}, expected {code}\nstdout: {o}\nstderr: {e}')
+    if out is not None:
+        check(o == out, f'{label}: stdout {o!r}, expected {out!r}')
+    if err is not None:
+        check(e == err, f'{label}: stderr {e!r}, expected {err!r}')
+    if out_has is not None:
+        check(out_has in o, f'{label}: stdout lacks {out_has!r}: {o!r}')
+    if err_has is not None:
+        check(err_has in e, f'{label}: stderr lacks {err_has!r}: {e!r}')
+    return rc, o, e
+
+
+def test_bad(weir):
+    cases = sorted(d for d in os.listdir(BAD) if os.path.isdir(os.path.join(BAD, d)))
+    check(len(cases) >= 30, f'only {len(cases)} bad cases')
+    for case in cases:
+        folder = os.path.abspath(os.path.join(BAD, case))
+        with open(os.path.join(folder, 'expected.txt'), encoding='utf-8') as f:
+            want = f.read()
+        # Run inside the folder: paths are printed as they are in it.
+        rc, o, e = run(weir, ['validate'], cwd=folder)
+        check(rc == 1, f'{case}: exit {rc}, expected 1')
+        check(o == '', f'{case}: stdout should be empty, got {o!r}')
+        if e != want:
+            failures.append(case)
+            print(f'FAIL: {case}: stderr differs\n--- expected\n{want}--- got\n{e}')
+        # Given a DIR, each diagnostic names the file through it.
+        rc, o, e2 = run(weir, ['validate', folder])
+        lines = want.splitlines()
+        prefixed = [folder + '/' + l for l in lines[:-1]] + lines[-1:]
+        check(rc == 1 and e2.splitlines() == prefixed,
+              f'{case}: with DIR, expected every line prefixed with {folder}/, got {e2!r}')
+        # --quiet: only the exit code speaks.
+        rc, o, e3 = run(weir, ['validate', '--quiet', folder])
+        check(rc == 1 and o == '' and e3 == '', f'{case}: --quiet printed or exit {rc}')
+    print(f'{len(cases)} bad pipelines checked')
+
+
+def test_exit(weir):
+    expect(weir, ['validate', VALID], 0, out='orders: valid (6 nodes, 0 warnings)\n', err='')
+    expect(weir, ['validate'], 0, cwd=VALID, out='orders: valid (6 nodes, 0 warnings)\n')
+    expect(weir, ['validate', '-q', VALID], 0, out='', err='')
+    # Warnings alone do not fail validation.
+    expect(weir, ['validate'], 0, cwd=WARNINGS,
+           out="pipeline.yaml:4:3: warning: source 'orders' has no 'sample': preview will show "
+               "no records\nwarned: valid (2 nodes, 1 warning)\n")
+    expect(weir, ['validate', os.path.join(BAD, 'cycle_two')], 1)
+    with tempfile.TemporaryDirectory() as tmp:
+        missing = os.path.join(tmp, 'nope')
+        expect(weir, ['validate', missing], 2, out='',
+               err_has=f'no pipeline.yaml in {missing}')
+        # An empty folder: no pipeline.yaml is an I/O error too.
+        expect(weir, ['validate', tmp], 2, out='', err_has='no pipeline.yaml')
+        expect(weir, ['validate'], 2, cwd=tmp, err_has='no pipeline.yaml')
+        # Unreadable (a folder where the file should be).
+        os.mkdir(os.path.join(tmp, 'pipeline.yaml'))
+        rc, o, e = run(weir, ['validate', tmp])
+        check(rc in (1, 2) and 'pipeline.yaml' in e, f'folder as pipeline.yaml: exit {rc} {e!r}')
+    # Usage errors.
+    expect(weir, ['validate', VALID, VALID], 2, out='', err_has='one folder at a time')
+    expect(weir, ['validate', '--bogus'], 2, out='', err_has="unknown option '--bogus'")
+    expect(weir, ['validate', '--format', 'xml', VALID], 2, out='',
+           err_has="--format is text or json, not 'xml'")
+    expect(weir, ['validate', '--format=yaml', VALID], 2, err_has='usage: weir validate')
+
+
+def test_json(weir):
+    rc, o, e = expect(weir, ['validate', '--format', 'json', VALID], 0, err='')
+    doc = json.loads(o)
+    check(doc == {'valid': True, 'errors': 0, 'warnings': 0, 'diagnostics': []},
+          f'valid json: {doc}')
+    rc, o, e = expect(weir, ['validate', '--format=json'], 0, cwd=WARNINGS)
+    doc = json.loads(o)
+    check(doc['valid'] is True and doc['warnings'] == 1 and doc['errors'] == 0,
+          f'warnings json: {doc}')
+    check(doc['diagnostics'] == [{'path': 'pipeline.yaml', 'line': 4, 'col': 3,
+                                  'severity': 'warning', 'node': 'orders',
+                                  'message': "source 'orders' has no 'sample': preview will "
+                                             "show no records"}], f'warnings json: {doc}')
+    # Every bad case: the JSON carries the same diagnostics as the text.
+    for case in sorted(os.listdir(BAD)):
+        folder = os.path.join(BAD, case)
+        if not os.path.isdir(folder):
+            continue
+        rc, o, e = run(weir, ['validate', '--format', 'json'], cwd=folder)
+        check(rc == 1, f'{case} json: exit {rc}')
+        try:
+            doc = json.loads(o)
+        except ValueError as err:
+            check(False, f'{case}: not JSON ({err}): {o[:200]!r}')
+            continue
+        with open(os.path.join(folder, 'expected.txt'), encoding='utf-8') as f:
+            want = f.read().splitlines()
+        text = [f"{d['path']}:{d['line']}:{d['col']}: {d['severity']}: {d['message']}"
+                for d in doc['diagnostics']]
+        check(text == want[:-1], f'{case} json diagnostics differ: {text} vs {want[:-1]}')
+        check(doc['valid'] is False, f'{case} json: valid should be false')
+        check(doc['errors'] == sum(d['severity'] == 'error' for d in doc['diagnostics']),
+              f'{case} json: error count')
+        check(all(set(d) == {'path', 'line', 'col', 'severity', 'node', 'message'}
+                  for d in doc['diagnostics']), f'{case} json: keys')
+    # A node id is given where one is known.
+    rc, o, e = run(weir, ['validate', '--format', 'json', os.path.join(BAD, 'self_input')])
+    doc = json.loads(o)
+    check([d['node'] for d in doc['diagnostics']] == ['a'], f'self_input node: {doc}')
+    rc, o, e = run(weir, ['validate', '--format', 'json', os.path.join(BAD, 'root_list')])
+    check(json.loads(o)['diagnostics'][0]['node'] is None, 'root_list: node should be null')
+
+
+def test_help(weir):
+    rc, o, e = expect(weir, ['--help'], 0, err='', out_has='usage: weir')
+    for cmd in ('validate', 'fmt', 'graph', 'new'):
+        check(f'\n  {cmd} ' in o, f'--help does not list {cmd}')
+    # Every listed command answers --help with its usage, exit 0.
+    listed = [l.split()[0] for l in o.split('Commands:\n', 1)[1].split('\n\n', 1)[0].splitlines()]
+    check(len(listed) >= 5, f'--help lists {listed}')
+    for cmd in listed:
+        expect(weir, [cmd, '--help'], 0, err='', out_has=f'usage: weir {cmd}')
+    expect(weir, ['-h'], 0, out=o)
+    expect(weir, ['help'], 0, out=o)
+    expect(weir, ['validate', '--help'], 0, err='',
+           out_has='usage: weir validate [DIR] [--format text|json] [--quiet]')
+    expect(weir, ['validate', '-h'], 0, out_has='Exit status: 0 valid')
+    expect(weir, ['help', 'validate'], 0, out_has='usage: weir validate')
+    # --help wins over other arguments, even bad ones.
+    expect(weir, ['validate', '--bogus', '--help'], 0, out_has='usage: weir validate')
+    rc, o, e = expect(weir, ['--version'], 0, err='')
+    check(o.startswith('weir ') and o.count('.') == 2 and o.endswith('\n'), f'--version: {o!r}')
+    # Unknown commands.
+    expect(weir, ['help', 'frobnicate'], 2, out='',
+           err="weir: 'frobnicate' is not a weir command. See 'weir --help'.\n")
+    expect(weir, ['--frobnicate'], 2, out='', err_has='--frobnicate')
+    # `weir WORD` opens the canvas on a folder; with no terminal it refuses
+    # and does not hang.
+    rc, o, e = run(weir, ['frobnicate'])
+    check(rc == 2 and e != '', f'weir frobnicate without a terminal: exit {rc} {e!r}')
+
+
+def main():
+    if len(sys.argv) != 3:
+        print(__doc__)
+        return 2
+    weir, mode = os.path.abspath(sys.argv[1]), sys.argv[2]
+    {'bad': test_bad, 'exit': test_exit, 'json': test_json, 'help': test_help}[mode](weir)
+    if failures:
+        print(f'{len(failures)} failure(s)')
+        return 1
+    print('ok')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
