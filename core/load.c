@@ -381,7 +381,7 @@ bool pipeline_load_with(const char *dir, const load_options *opts, pipeline *p, 
     if (fs_read_file(path, YAML_MAX_FILE_BYTES, &data, &len, err, sizeof(err)) != 0) {
         if (!fs_exists(path))
             diag_add(diags, DIAG_ERROR, PIPELINE_FILE, 0, 0, NULL,
-                     "no pipeline.yaml in %s (create one with: weir new %s)", dir, dir);
+                     "no such file (not a pipeline folder? create one with: weir new %s)", dir);
         else
             diag_add(diags, DIAG_ERROR, PIPELINE_FILE, 1, 1, NULL, "%s", err);
         free(path);

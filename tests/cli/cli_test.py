@@ -92,10 +92,11 @@ def test_exit(weir):
     with tempfile.TemporaryDirectory() as tmp:
         missing = os.path.join(tmp, 'nope')
         expect(weir, ['validate', missing], 2, out='',
-               err_has=f'no pipeline.yaml in {missing}')
+               err_has=f'{missing}/pipeline.yaml: error: no such file (not a pipeline folder? '
+                       f'create one with: weir new {missing})')
         # An empty folder: no pipeline.yaml is an I/O error too.
-        expect(weir, ['validate', tmp], 2, out='', err_has='no pipeline.yaml')
-        expect(weir, ['validate'], 2, cwd=tmp, err_has='no pipeline.yaml')
+        expect(weir, ['validate', tmp], 2, out='', err_has='not a pipeline folder')
+        expect(weir, ['validate'], 2, cwd=tmp, err_has='not a pipeline folder')
         # Unreadable (a folder where the file should be).
         os.mkdir(os.path.join(tmp, 'pipeline.yaml'))
         rc, o, e = run(weir, ['validate', tmp])

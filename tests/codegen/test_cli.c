@@ -474,7 +474,7 @@ static void test_fmt_usage_errors(void **state)
     char *missing = xasprintf("%s/nope", tmp);
     char *out, *err;
     assert_int_equal(run(&out, &err, "fmt", missing, NULL), 2);
-    assert_true(contains(err, "no pipeline.yaml"));
+    assert_true(contains(err, "not a pipeline folder"));
     free(out);
     free(err);
     assert_int_equal(run(&out, &err, "fmt", "--check", missing, NULL), 2);

@@ -189,9 +189,9 @@ static void test_folder_without_pipeline(void **state)
 {
     fixture *f = *state;
     char *got = check_folder(f->dir);
-    char *want = xasprintf("pipeline.yaml: error: no pipeline.yaml in %s (create one with: weir "
-                           "new %s)",
-                           f->dir, f->dir);
+    char *want = xasprintf("pipeline.yaml: error: no such file (not a pipeline folder? create "
+                           "one with: weir new %s)",
+                           f->dir);
     assert_string_equal(got, want);
     free(got);
     free(want);
