@@ -1,5 +1,6 @@
 #include "fsutil.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -242,7 +243,8 @@ static bool parent_inside(const char *real_root, const char *path)
     return inside;
 }
 
-path_check fs_check_inside(const char *root, const char *rel, bool must_exist)
+/* What the text alone says: empty, absolute, bad characters, "..". */
+static path_check check_syntax(const char *rel)
 {
     if (!rel || !*rel)
         return PATH_EMPTY;
@@ -253,6 +255,54 @@ path_check fs_check_inside(const char *root, const char *rel, bool must_exist)
             return PATH_BAD_CHARS;
     if (has_dotdot(rel))
         return PATH_DOTDOT;
+    return PATH_OK;
+}
+
+/* The common case, cheaply: no component below root is a symlink, so with
+ * no ".." the path cannot leave root and realpath() (a readlink per
+ * component of the whole absolute path) is not needed.  One lstat per
+ * component.  Returns false when the answer needs the full resolution. */
+static bool check_plain_path(const char *root, const char *rel, path_check *out)
+{
+    char path[PATH_MAX];
+    size_t n = (size_t)snprintf(path, sizeof(path), "%s/", root);
+    if (n >= sizeof(path))
+        return false;
+    for (const char *s = rel; *s;) {
+        const char *e = strchr(s, '/');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        if (len == 0 || (len == 1 && s[0] == '.')) {
+            s = e ? e + 1 : s + len;
+            continue;
+        }
+        if (n + len + 1 >= sizeof(path))
+            return false;
+        memcpy(path + n, s, len);
+        n += len;
+        path[n] = '\0';
+        struct stat st;
+        if (lstat(path, &st) != 0 || S_ISLNK(st.st_mode))
+            return false; /* missing or a link: let realpath() judge */
+        if (!e) {
+            *out = S_ISREG(st.st_mode) ? PATH_OK : PATH_NOT_FILE;
+            return true;
+        }
+        if (!S_ISDIR(st.st_mode))
+            return false;
+        path[n++] = '/';
+        s = e + 1;
+    }
+    return false; /* "dir/" or only "." components */
+}
+
+path_check fs_check_inside(const char *root, const char *rel, bool must_exist)
+{
+    path_check syntax = check_syntax(rel);
+    if (syntax != PATH_OK)
+        return syntax;
+    path_check fast;
+    if (check_plain_path(root, rel, &fast))
+        return fast;
 
     char real_root[PATH_MAX];
     if (!realpath(root, real_root))
@@ -312,4 +362,122 @@ const char *path_check_message(path_check c)
         return "contains a backslash or a control character";
     }
     return "?";
+}
+
+typedef struct dir_entry {
+    char *name;
+    unsigned char type; /* DT_REG, DT_DIR, DT_LNK, ... */
+} dir_entry;
+
+typedef struct dir_listing {
+    char *rel; /* "" for the root, else "sql", "a/b" */
+    dir_entry *entries;
+    size_t n;
+    bool readable;
+} dir_listing;
+
+struct fs_dir_cache {
+    char *root;
+    dir_listing *dirs;
+    size_t n_dirs;
+};
+
+fs_dir_cache *fs_dir_cache_new(const char *root)
+{
+    fs_dir_cache *c = xcalloc(1, sizeof(*c));
+    c->root = xstrdup(root);
+    return c;
+}
+
+void fs_dir_cache_free(fs_dir_cache *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n_dirs; i++) {
+        for (size_t j = 0; j < c->dirs[i].n; j++)
+            free(c->dirs[i].entries[j].name);
+        free(c->dirs[i].entries);
+        free(c->dirs[i].rel);
+    }
+    free(c->dirs);
+    free(c->root);
+    free(c);
+}
+
+static int compare_entries(const void *a, const void *b)
+{
+    return strcmp(((const dir_entry *)a)->name, ((const dir_entry *)b)->name);
+}
+
+static const dir_listing *list_dir(fs_dir_cache *c, const char *rel)
+{
+    for (size_t i = 0; i < c->n_dirs; i++)
+        if (strcmp(c->dirs[i].rel, rel) == 0)
+            return &c->dirs[i];
+    c->dirs = xrealloc(c->dirs, (c->n_dirs + 1) * sizeof(*c->dirs));
+    dir_listing *d = &c->dirs[c->n_dirs++];
+    memset(d, 0, sizeof(*d));
+    d->rel = xstrdup(rel);
+    char *path = *rel ? fs_join(c->root, rel) : xstrdup(c->root);
+    DIR *dir = opendir(path);
+    free(path);
+    if (!dir)
+        return d;
+    d->readable = true;
+    size_t cap = 0;
+    struct dirent *e;
+    while ((e = readdir(dir))) {
+        if (d->n == cap) {
+            cap = cap ? cap * 2 : 64;
+            d->entries = xrealloc(d->entries, cap * sizeof(*d->entries));
+        }
+        d->entries[d->n].name = xstrdup(e->d_name);
+        d->entries[d->n].type = e->d_type;
+        d->n++;
+    }
+    closedir(dir);
+    qsort(d->entries, d->n, sizeof(*d->entries), compare_entries);
+    return d;
+}
+
+path_check fs_check_inside_cached(fs_dir_cache *c, const char *rel, bool must_exist)
+{
+    if (check_syntax(rel) != PATH_OK || strlen(rel) >= PATH_MAX)
+        return fs_check_inside(c->root, rel, must_exist);
+    char prefix[PATH_MAX] = "";
+    size_t n = 0;
+    for (const char *s = rel; *s;) {
+        const char *e = strchr(s, '/');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        if (len == 0 || (len == 1 && s[0] == '.')) {
+            s = e ? e + 1 : s + len;
+            continue;
+        }
+        const dir_listing *d = list_dir(c, prefix);
+        char name[NAME_MAX + 1];
+        if (!d->readable || len > NAME_MAX)
+            break;
+        memcpy(name, s, len);
+        name[len] = '\0';
+        dir_entry key = {name, 0};
+        const dir_entry *hit = bsearch(&key, d->entries, d->n, sizeof(key), compare_entries);
+        if (!hit)
+            break; /* missing: the slow path says whether it would escape */
+        if (!e) {
+            if (hit->type == DT_REG)
+                return PATH_OK;
+            if (hit->type == DT_DIR)
+                return PATH_NOT_FILE;
+            break; /* a link or an untyped entry */
+        }
+        if (hit->type != DT_DIR)
+            break;
+        if (n)
+            prefix[n++] = '/';
+        memcpy(prefix + n, name, len);
+        n += len;
+        prefix[n] = '\0';
+        s = e + 1;
+    }
+    return fs_check_inside(c->root, rel, must_exist);
 }

@@ -45,4 +45,14 @@ typedef enum {
 path_check fs_check_inside(const char *root, const char *rel, bool must_exist);
 const char *path_check_message(path_check c);
 
+/* The same check for many paths under one root (validating 8,000 file
+ * settings): each folder is listed once and looked up by name, so a path
+ * costs no system call.  Anything unusual (a symlink, a name the listing
+ * cannot type) falls back to fs_check_inside.  The cache sees the folder as
+ * it was when first listed: make a new one per validation. */
+typedef struct fs_dir_cache fs_dir_cache;
+fs_dir_cache *fs_dir_cache_new(const char *root);
+void fs_dir_cache_free(fs_dir_cache *cache);
+path_check fs_check_inside_cached(fs_dir_cache *cache, const char *rel, bool must_exist);
+
 #endif

@@ -18,6 +18,7 @@ typedef struct loader {
     diag_list *diags;
     pipeline *p;
     id_index ids; /* node id -> index, while loading pipeline.yaml */
+    bool steal_settings; /* move settings out of the tree (it is not read again) */
 } loader;
 
 static void error_at(loader *l, src_pos pos, const char *node_id, const char *fmt, ...)
@@ -171,8 +172,18 @@ static void load_node(loader *l, node_kind kind, const value *key, const value *
             /* A setting: kept with its position; validate.c checks it against
              * the node type.  Keys keep their own positions. */
             value *slot = value_list_push(&n->settings);
-            value_copy(&n->settings.keys[n->settings.n - 1], k);
-            value_copy(slot, v);
+            if (l->steal_settings) {
+                /* The tree is the loader's and freed right after: move the
+                 * setting out of it instead of copying every string. */
+                n->settings.keys[n->settings.n - 1] = *k;
+                *slot = *v;
+                memset((value *)k, 0, sizeof(*k));
+                memset((value *)v, 0, sizeof(*v));
+                ((value *)k)->kind = VALUE_SCALAR;
+            } else {
+                value_copy(&n->settings.keys[n->settings.n - 1], k);
+                value_copy(slot, v);
+            }
         }
     }
 }
@@ -243,7 +254,9 @@ static bool load_pipeline_text(const char *data, size_t len, const char *dir, pi
     pipeline_init(p);
     p->dir = xstrdup(dir ? dir : ".");
     p->version = 1;
-    loader l = {PIPELINE_FILE, diags, p, {0}};
+    /* The comment pass reads the whole tree after load_root, so then the
+     * settings are copied rather than moved out of it. */
+    loader l = {PIPELINE_FILE, diags, p, {0}, !comments};
     value root;
     if (!(comments ? yaml_read_buffer_comments : yaml_read_buffer)(data, len, PIPELINE_FILE, &root,
                                                                    diags))
@@ -288,7 +301,7 @@ static void load_layout_text(const char *data, size_t len, pipeline *p, diag_lis
                              bool comments)
 {
     static const char *const keys[] = {"weir", "positions"};
-    loader l = {LAYOUT_FILE, diags, p, {0}};
+    loader l = {LAYOUT_FILE, diags, p, {0}, false};
     value root;
     if (!(comments ? yaml_read_buffer_comments : yaml_read_buffer)(data, len, LAYOUT_FILE, &root,
                                                                    diags))

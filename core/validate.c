@@ -19,6 +19,7 @@ typedef struct checker {
     const char **candidates; /* ids an unknown input may have meant; built once */
     size_t n_candidates;
     size_t suggest_budget; /* edit distances left to compute this run */
+    fs_dir_cache *files;   /* folder listings, for the file settings */
 } checker;
 
 static void problem(checker *c, diag_severity sev, const node *n, src_pos pos, const char *fmt,
@@ -95,7 +96,7 @@ static void check_file_setting(checker *c, const node *n, const setting_spec *sp
 {
     if (!c->opts->check_files)
         return;
-    path_check pc = fs_check_inside(c->p->dir, v->text, true);
+    path_check pc = fs_check_inside_cached(c->files, v->text, true);
     if (pc != PATH_OK)
         problem(c, DIAG_ERROR, n, v->pos, "%s '%s': %s", spec->name, v->text,
                 path_check_message(pc));
@@ -409,7 +410,8 @@ static void check_cycles(checker *c)
 bool pipeline_validate(const pipeline *p, const validate_options *opts, diag_list *diags)
 {
     validate_options defaults = {true};
-    checker c = {p, opts ? opts : &defaults, diags, {0}, NULL, NULL, 0, 1000000};
+    checker c = {p, opts ? opts : &defaults, diags, {0}, NULL, NULL, 0, 1000000, NULL};
+    c.files = fs_dir_cache_new(p->dir ? p->dir : ".");
     size_t errors_before = diags->n_errors;
     id_index_build(&c.ids, p);
     c.repeats = xcalloc(p->n_nodes, sizeof(bool *));
@@ -429,6 +431,7 @@ bool pipeline_validate(const pipeline *p, const validate_options *opts, diag_lis
     free(c.repeats);
     free(c.candidates);
     id_index_free(&c.ids);
+    fs_dir_cache_free(c.files);
     return diags->n_errors == errors_before;
 }
 

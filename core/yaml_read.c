@@ -9,8 +9,9 @@
 #include "util.h"
 
 typedef struct frame {
-    value v;         /* the collection being built */
-    bool have_key;   /* maps: a key is waiting for its value */
+    value v;       /* the collection being built; its children wait in scratch */
+    size_t base;   /* where its children start in the scratch stack */
+    bool have_key; /* maps: a key is waiting for its value */
     value key;
 } frame;
 
@@ -23,7 +24,42 @@ typedef struct reader {
     frame stack[YAML_MAX_DEPTH + 1];
     int depth;
     bool failed;
+    /* Children of the open collections, innermost last: a finished
+     * collection takes its children in one exact allocation instead of
+     * growing an array item by item (most maps hold two to eight keys). */
+    value *scratch_keys, *scratch_items;
+    size_t scratch_n, scratch_cap;
 } reader;
+
+static void scratch_push(reader *r, const value *key, const value *item)
+{
+    if (r->scratch_n == r->scratch_cap) {
+        r->scratch_cap = r->scratch_cap ? r->scratch_cap * 2 : 256;
+        r->scratch_keys = xrealloc(r->scratch_keys, r->scratch_cap * sizeof(value));
+        r->scratch_items = xrealloc(r->scratch_items, r->scratch_cap * sizeof(value));
+    }
+    if (key)
+        r->scratch_keys[r->scratch_n] = *key;
+    else
+        memset(&r->scratch_keys[r->scratch_n], 0, sizeof(value));
+    r->scratch_items[r->scratch_n++] = *item;
+}
+
+/* Move the children of the innermost frame out of scratch into f->v. */
+static void scratch_take(reader *r, frame *f)
+{
+    size_t n = r->scratch_n - f->base;
+    f->v.n = n;
+    if (n) {
+        f->v.items = xmalloc(n * sizeof(value));
+        memcpy(f->v.items, r->scratch_items + f->base, n * sizeof(value));
+        if (f->v.kind == VALUE_MAP) {
+            f->v.keys = xmalloc(n * sizeof(value));
+            memcpy(f->v.keys, r->scratch_keys + f->base, n * sizeof(value));
+        }
+    }
+    r->scratch_n = f->base;
+}
 
 static src_pos mark_pos(yaml_mark_t m)
 {
@@ -66,9 +102,21 @@ static int compare_keys(const void *a, const void *b)
 }
 
 /* Report every repeated key in a finished map and drop the repeats. */
+static bool small_map_has_repeats(const value *map)
+{
+    for (size_t i = 1; i < map->n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(map->keys[i].text, map->keys[j].text) == 0)
+                return true;
+    return false;
+}
+
 static void check_duplicate_keys(reader *r, value *map)
 {
     if (map->n < 2)
+        return;
+    /* Most maps are small: compare pairwise and allocate nothing. */
+    if (map->n <= 16 && !small_map_has_repeats(map))
         return;
     const value **sorted = xmalloc(map->n * sizeof(*sorted));
     for (size_t i = 0; i < map->n; i++)
@@ -117,7 +165,7 @@ static void attach(reader *r, value *v, value *root, bool *have_root)
     }
     frame *f = &r->stack[r->depth - 1];
     if (f->v.kind == VALUE_LIST) {
-        *value_list_push(&f->v) = *v;
+        scratch_push(r, NULL, v);
         return;
     }
     if (!f->have_key) {
@@ -130,9 +178,7 @@ static void attach(reader *r, value *v, value *root, bool *have_root)
         f->have_key = true;
         return;
     }
-    value *slot = value_list_push(&f->v);
-    f->v.keys[f->v.n - 1] = f->key;
-    *slot = *v;
+    scratch_push(r, &f->key, v);
     f->have_key = false;
 }
 
@@ -196,11 +242,13 @@ static void handle_event(reader *r, yaml_event_t *ev, value *root, bool *have_ro
         else
             value_init_map(&r->stack[r->depth].v);
         r->stack[r->depth].v.pos = p;
+        r->stack[r->depth].base = r->scratch_n;
         r->depth++;
         break;
     case YAML_SEQUENCE_END_EVENT:
     case YAML_MAPPING_END_EVENT: {
         frame *f = &r->stack[--r->depth];
+        scratch_take(r, f);
         v = f->v;
         if (v.kind == VALUE_MAP)
             check_duplicate_keys(r, &v);
@@ -305,6 +353,12 @@ bool yaml_read_buffer(const char *data, size_t len, const char *path, value *out
         if (f->have_key)
             value_free(&f->key);
     }
+    for (size_t i = 0; i < r.scratch_n; i++) {
+        value_free(&r.scratch_keys[i]);
+        value_free(&r.scratch_items[i]);
+    }
+    free(r.scratch_keys);
+    free(r.scratch_items);
     if (r.failed) {
         if (have_root)
             value_free(out);
