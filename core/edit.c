@@ -1,5 +1,6 @@
 #include "edit.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -318,7 +319,7 @@ void code_origins_from(code_origins *o, const pipeline *p)
     }
 }
 
-static char *starter_body(const node *n)
+char *edit_starter_body(const node *n, const char *const *cols, size_t n_cols)
 {
     const char *in = n->n_inputs ? n->inputs[0] : "input";
     if (strcmp(n->type, "lua") == 0)
@@ -326,7 +327,27 @@ static char *starter_body(const node *n)
                          "-- nil to drop it, or a list of records to emit several.\n"
                          "function transform(record)\n  return record\nend\n",
                          n->id);
-    return xasprintf("SELECT *\nFROM %s\n", in);
+    if (!n_cols)
+        return xasprintf("SELECT *\nFROM %s\n", in);
+    /* The input's columns, one a line, so the query is easy to trim. */
+    strbuf b;
+    strbuf_init(&b);
+    strbuf_puts(&b, "SELECT\n");
+    for (size_t i = 0; i < n_cols; i++) {
+        bool plain = cols[i][0] && !isdigit((unsigned char)cols[i][0]);
+        for (const char *c = cols[i]; *c; c++)
+            plain = plain && (isalnum((unsigned char)*c) || *c == '_');
+        strbuf_puts(&b, plain ? "  " : "  \"");
+        for (const char *c = cols[i]; *c; c++) {
+            if (*c == '"')
+                strbuf_putc(&b, '"'); /* SQL doubles a quote inside quotes */
+            strbuf_putc(&b, *c);
+        }
+        strbuf_puts(&b, plain ? "" : "\"");
+        strbuf_puts(&b, i + 1 < n_cols ? ",\n" : "\n");
+    }
+    strbuf_printf(&b, "FROM %s\n", in);
+    return strbuf_detach(&b);
 }
 
 static bool path_used(const pipeline *p, const char *path)
@@ -388,7 +409,7 @@ static bool sync_one(const pipeline *p, const node *n, const char *want, const c
         size_t len = 0;
         if (!(src && fs_exists(src) &&
               fs_read_file(src, 16 << 20, &data, &len, err, sizeof(err)) == 0)) {
-            data = starter_body(n);
+            data = edit_starter_body(n, NULL, 0);
             len = strlen(data);
         }
         if (fs_write_atomic(full, data, len, err, sizeof(err)) != 0) {

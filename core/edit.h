@@ -61,6 +61,12 @@ void code_origins_rename(code_origins *o, const char *old_id, const char *new_id
  * that file), copied (a duplicate), or created with a starter body.  Then
  * the origins are reset to the model.  Returns false with diagnostics on
  * I/O failure. */
+/* The body a new SQL or Lua transform's file starts with: SELECT from the
+ * first input (its columns listed when given), or an identity Lua
+ * transform.  Used on save for a missing file and by the TUI's editor, so
+ * the two agree.  Caller frees. */
+char *edit_starter_body(const node *n, const char *const *cols, size_t n_cols);
+
 bool edit_sync_code_files(const pipeline *p, code_origins *o, diag_list *diags);
 
 #endif

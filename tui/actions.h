@@ -21,6 +21,9 @@ typedef enum {
     MODE_TEXT,
     MODE_HELP,
     MODE_CONFIRM,
+    MODE_PREVIEW, /* the preview pane has the keys */
+    MODE_COMMIT,  /* the commit dialog (vcs) */
+    MODE_HISTORY, /* the history view (vcs) */
     MODE_COUNT
 } ui_mode;
 
@@ -52,12 +55,24 @@ typedef enum {
     X(CANVAS, RENAME, "rename", "r", "", "rename the selected node (inputs follow)")               \
     X(CANVAS, DUPLICATE, "duplicate", "y", "", "duplicate the selected node")                      \
     X(CANVAS, DELETE, "delete", "d <Del>", "", "delete the selected node and its edges")           \
-    X(CANVAS, PREVIEW, "preview", "p", "", "preview the selected node's output")                   \
+    X(CANVAS, PREVIEW, "preview", "p", "preview",                                                  \
+      "show/hide the preview pane: the selected node's output")                                    \
+    X(CANVAS, PREVIEW_FOCUS, "preview-focus", "w", "",                                             \
+      "give the keys to the preview pane (opens it)")                                              \
+    X(CANVAS, PREVIEW_STOP, "preview-stop", "<Esc>", "", "stop a running preview")                 \
+    X(CANVAS, EDIT_FULL, "editor-full", "<F11>", "",                                               \
+      "the SQL/Lua editor: full screen, or back beside the canvas (also in the editor)")           \
+    X(CANVAS, EDIT_CLOSE, "editor-close", "E", "", "close the SQL/Lua editor (asks when unsaved)") \
     X(CANVAS, LAYOUT, "layout", "A", "", "arrange the whole graph automatically")                  \
     X(CANVAS, UNDO, "undo", "u <C-z>", "undo", "undo the last edit")                               \
     X(CANVAS, REDO, "redo", "U <C-r> <C-y>", "", "redo the last undone edit")                      \
     X(CANVAS, PROBLEMS, "problems", "!", "", "list the problems; Enter jumps to the node")         \
     X(CANVAS, SAVE, "save", "s <C-s>", "save", "save pipeline.yaml, layout.yaml and code files")   \
+    /* vcs */                                                                                      \
+    X(CANVAS, COMMIT, "commit", "g", "commit",                                                     \
+      "commit the pipeline's files to git: changed files, diff, message")                          \
+    X(CANVAS, HISTORY, "history", "G", "",                                                         \
+      "the pipeline's git history: compare a version as a graph, restore it")                      \
     X(CANVAS, HELP, "help", "?", "help", "show every key of the current mode")                     \
     X(CANVAS, REDRAW, "redraw", "<C-l>", "", "redraw the screen")                                  \
     X(CANVAS, QUIT, "quit", "q <C-q> <C-c>", "quit", "quit (asks when there are unsaved changes)") \
@@ -105,7 +120,67 @@ typedef enum {
     X(HELP, HELP_PAGE_DOWN, "help-page-down", "<PgDn> <Space>", "", "scroll a page down")          \
     X(HELP, HELP_CLOSE, "help-close", "<Esc> q ?", "close", "close the help")                      \
     X(CONFIRM, CONFIRM_CANCEL, "confirm-cancel", "<Esc>", "",                                      \
-      "close the question without answering (the answer keys are shown in it)")
+      "close the question without answering (the answer keys are shown in it)")                    \
+    /* preview pane */                                                                             \
+    X(PREVIEW, PV_UP, "preview-up", "<Up> k", "", "previous row (record view: scroll up)")         \
+    X(PREVIEW, PV_DOWN, "preview-down", "<Down> j", "", "next row (record view: scroll down)")     \
+    X(PREVIEW, PV_LEFT, "preview-left", "<Left> h", "",                                            \
+      "one column left (record view: previous record)")                                            \
+    X(PREVIEW, PV_RIGHT, "preview-right", "<Right> l", "",                                         \
+      "one column right (record view: next record)")                                               \
+    X(PREVIEW, PV_PAGE_UP, "preview-page-up", "<PgUp>", "", "a page of rows up")                   \
+    X(PREVIEW, PV_PAGE_DOWN, "preview-page-down", "<PgDn> <Space>", "", "a page of rows down")     \
+    X(PREVIEW, PV_TOP, "preview-top", "<Home> g", "", "first row")                                 \
+    X(PREVIEW, PV_BOTTOM, "preview-bottom", "<End> G", "", "last row")                             \
+    X(PREVIEW, PV_DETAIL, "preview-record", "<Enter>", "record",                                   \
+      "the row as a record, every field in full (again: back)")                                    \
+    X(PREVIEW, PV_SPLIT, "preview-inputs", "i", "input|output",                                    \
+      "input beside output (again: the output alone)")                                             \
+    X(PREVIEW, PV_NEXT_INPUT, "preview-next-input", "<Tab>", "",                                   \
+      "input beside output: show the next input")                                                  \
+    X(PREVIEW, PV_GROW, "preview-grow", "+", "", "make the pane taller")                           \
+    X(PREVIEW, PV_SHRINK, "preview-shrink", "-", "", "make the pane shorter")                      \
+    X(PREVIEW, PV_ZOOM, "preview-zoom", "z", "zoom",                                               \
+      "maximise the pane, or give the canvas its rows back")                                       \
+    X(PREVIEW, PV_RERUN, "preview-rerun", "r", "",                                                 \
+      "run again (re-reads the sample and code files)")                                            \
+    X(PREVIEW, PV_CANCEL, "preview-cancel", "<C-c> x", "", "stop a running preview")               \
+    X(PREVIEW, PV_BACK, "preview-back", "<Esc> w q", "canvas",                                     \
+      "close the record view, else keys back to the canvas")                                       \
+    X(PREVIEW, PV_CLOSE, "preview-close", "p", "close", "close the preview pane")                  \
+    X(PREVIEW, PV_HELP, "preview-help", "?", "help", "show every key of the current mode")         \
+    /* vcs: the commit dialog */                                                                   \
+    X(COMMIT, COMMIT_DO, "commit-do", "<C-s>", "commit", "commit (saves and validates first)")     \
+    X(COMMIT, COMMIT_NEXT, "commit-next-field", "<Tab>", "next field",                             \
+      "next field: files, (name, email, store), summary, body; Enter too, except in the body")     \
+    X(COMMIT, COMMIT_PREV, "commit-prev-field", "<S-Tab>", "", "previous field")                   \
+    X(COMMIT, COMMIT_UP, "commit-up", "<Up>", "", "previous file (files list) or line (body)")     \
+    X(COMMIT, COMMIT_DOWN, "commit-down", "<Down>", "", "next file (files list) or line (body)")   \
+    X(COMMIT, COMMIT_SCROLL_UP, "commit-diff-up", "<PgUp>", "", "scroll the diff preview up")      \
+    X(COMMIT, COMMIT_SCROLL_DOWN, "commit-diff-down", "<PgDn>", "scroll diff",                     \
+      "scroll the diff preview down")                                                              \
+    X(COMMIT, COMMIT_CANCEL, "commit-cancel", "<Esc>", "cancel", "close without committing")       \
+    X(COMMIT, COMMIT_HELP, "commit-help", "?", "",                                                 \
+      "show every key (in the files list; in a text field ? is typed)")                            \
+    /* vcs: the history view */                                                                    \
+    X(HISTORY, HIST_UP, "history-up", "<Up> k", "", "newer commit (the canvas compares it)")       \
+    X(HISTORY, HIST_DOWN, "history-down", "<Down> j", "", "older commit")                          \
+    X(HISTORY, HIST_PAGE_UP, "history-page-up", "<PgUp>", "", "a page of commits up")              \
+    X(HISTORY, HIST_PAGE_DOWN, "history-page-down", "<PgDn>", "", "a page of commits down")        \
+    X(HISTORY, HIST_NEXT_NODE, "history-next-node", "<Tab>", "node",                               \
+      "select the next changed node: its changes show below the canvas")                           \
+    X(HISTORY, HIST_PREV_NODE, "history-prev-node", "<S-Tab>", "",                                 \
+      "select the previous changed node")                                                          \
+    X(HISTORY, HIST_PAN_LEFT, "history-pan-left", "<S-Left> H", "", "pan the canvas left")         \
+    X(HISTORY, HIST_PAN_DOWN, "history-pan-down", "<S-Down> J", "", "pan the canvas down")         \
+    X(HISTORY, HIST_PAN_UP, "history-pan-up", "<S-Up> K", "", "pan the canvas up")                 \
+    X(HISTORY, HIST_PAN_RIGHT, "history-pan-right", "<S-Right> L", "", "pan the canvas right")     \
+    X(HISTORY, HIST_DIFF, "history-diff", "d <Enter>", "diff",                                     \
+      "the comparison as text: graph summary, changed files, SQL/Lua diffs")                       \
+    X(HISTORY, HIST_RESTORE, "history-restore", "r", "restore",                                    \
+      "bring this version into the working folder, uncommitted (u on the canvas undoes)")          \
+    X(HISTORY, HIST_CLOSE, "history-close", "<Esc> q", "close", "back to the canvas")              \
+    X(HISTORY, HIST_HELP, "history-help", "?", "help", "show every key of the current mode")
 
 typedef enum {
 #define X(mode, id, name, keys, hint, help) ACT_##id,

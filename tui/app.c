@@ -15,6 +15,8 @@
 #include "fsutil.h"
 #include "input.h"
 #include "journal.h"
+#include "editpane.h"
+#include "previewpane.h"
 #include "tui.h"
 #include "util.h"
 #include "uwidth.h"
@@ -179,6 +181,7 @@ void app_layout(app *a)
     a->height = a->rows - 2 - a->preview_h;
     if (a->height < 1)
         a->height = 1;
+    a->pane_w = editpane_width(a);
     a->need_canvas = true;
     a->drawn_valid = false;
     if (a->overview)
@@ -191,16 +194,17 @@ void app_ensure_visible(app *a, ptrdiff_t idx, bool center)
         return;
     const cbox *b = &a->cv.box[idx];
     int ox = a->view_x, oy = a->view_y;
-    if (center || b->w + 4 > a->cols || b->h + 2 > a->height) {
-        a->view_x = b->x + b->w / 2 - a->cols / 2;
+    int cols = a->cols - a->pane_w; /* the editor pane takes the right */
+    if (center || b->w + 4 > cols || b->h + 2 > a->height) {
+        a->view_x = b->x + b->w / 2 - cols / 2;
         a->view_y = b->y + b->h / 2 - a->height / 2;
-    } else if (b->x - 1 < a->view_x || b->x + b->w + 1 > a->view_x + a->cols || b->y < a->view_y ||
+    } else if (b->x - 1 < a->view_x || b->x + b->w + 1 > a->view_x + cols || b->y < a->view_y ||
                b->y + b->h > a->view_y + a->height) {
         /* Off screen: jump so it is centred along the axis it left by, the
          * way editors scroll by half a screen.  The next few moves then stay
          * on screen, and each scroll costs a full repaint. */
-        if (b->x - 1 < a->view_x || b->x + b->w + 1 > a->view_x + a->cols)
-            a->view_x = b->x + b->w / 2 - a->cols / 2;
+        if (b->x - 1 < a->view_x || b->x + b->w + 1 > a->view_x + cols)
+            a->view_x = b->x + b->w / 2 - cols / 2;
         if (b->y < a->view_y || b->y + b->h > a->view_y + a->height)
             a->view_y = b->y + b->h / 2 - a->height / 2;
     }
@@ -285,10 +289,14 @@ static int dispatch_key(app *a, int key)
         action act = keymap_lookup(v->ops->mode, key);
         return v->ops->on_key(v, a, act, key);
     }
+    if (editpane_focused())
+        return editpane_key(a, key);
     action act = keymap_lookup(a->cmode, key);
     if (act == ACT_NONE)
         return 0;
     switch (a->cmode) {
+    case MODE_PREVIEW:
+        return previewpane_key(a, act);
     case MODE_MOVE:
         return commands_move(a, act);
     case MODE_CONNECT:
@@ -307,6 +315,12 @@ static int dispatch_mouse(app *a)
         view *v = a->views[a->n_views - 1];
         return v->ops->on_mouse ? v->ops->on_mouse(v, a, &ev) : 0;
     }
+    int er;
+    if (editpane_mouse(a, &ev, &er))
+        return er;
+    int pr = previewpane_mouse(a, &ev);
+    if (pr)
+        return pr;
     return mouse_canvas(a, &ev);
 }
 
@@ -421,6 +435,10 @@ int tui_main(int argc, char **argv)
     a.running = true;
     screen_draw(&a);
     while (a.running) {
+        /* while a preview runs, wake up often to poll it (a key still
+         * returns at once) */
+        int wait = editpane_timeout(); /* 200 ms, less while it debounces */
+        wtimeout(stdscr, previewpane_busy() && wait > 25 ? 25 : wait);
         int key = input_get(stdscr);
         if (got_hangup || got_term) {
             journal_tick(&a, true);
@@ -428,6 +446,10 @@ int tui_main(int argc, char **argv)
         }
         if (key == KEY_NONE) {
             journal_tick(&a, false);
+            int er = editpane_idle(&a);
+            apply(&a, er);
+            if ((previewpane_tick(&a) || er) && a.running)
+                screen_draw(&a);
             continue;
         }
         int r;
@@ -443,8 +465,10 @@ int tui_main(int argc, char **argv)
             r = dispatch_key(&a, key);
         }
         apply(&a, r);
-        if (a.running)
+        if (a.running) {
+            previewpane_tick(&a); /* follow the selection and edits */
             screen_draw(&a);
+        }
         if (bench_log) {
             fprintf(bench_log, "%d %lld %d\n", key, cpu_ns() - t0, a.painted_all ? 1 : 0);
             fflush(bench_log);
@@ -452,6 +476,7 @@ int tui_main(int argc, char **argv)
         if (a.running) /* quitting has settled the journal already */
             journal_tick(&a, false);
     }
+    editpane_shutdown(&a);
     terminal_stop();
     if ((got_hangup || got_term) && doc_dirty(&a.d))
         fprintf(stderr, "weir: stopped by a signal; unsaved edits are in %s/.weir/journal\n",
@@ -460,6 +485,7 @@ int tui_main(int argc, char **argv)
         fclose(bench_log);
     while (a.n_views)
         app_pop(&a);
+    previewpane_free(&a);
     canvas_free(&a.cv);
     picture_free(&a.pic);
     doc_free(&a.d);

@@ -62,6 +62,7 @@ struct app {
     int rows, cols;
     int top, height; /* canvas area rows [top, top + height) */
     int preview_h;   /* rows reserved for the preview pane (0 until it lands) */
+    int pane_w;      /* columns the editor pane takes at the right (editpane.c) */
     view *views[MAX_VIEWS];
     int n_views;
     char msg[512];

@@ -5,7 +5,10 @@
 #include "app.h"
 #include "edit.h"
 #include "journal.h"
+#include "editpane.h"
+#include "previewpane.h"
 #include "util.h"
+#include "vcsui.h"
 
 static int select_dir(app *a, direction dir)
 {
@@ -221,6 +224,8 @@ static int do_undo_redo(app *a, bool redo)
 
 int commands_save(app *a)
 {
+    if (!editpane_save_if_dirty(a)) /* the editor's status line says why */
+        app_message(a, STYLE_ERROR, "the editor's file was not saved");
     diag_list diags;
     diag_list_init(&diags);
     if (doc_save(&a->d, &diags)) {
@@ -258,6 +263,8 @@ static int quit_done(app *a, int key, void *ctx)
 
 int commands_quit(app *a)
 {
+    if (editpane_dirty())
+        return editpane_quit(a); /* one question for the buffer and the pipeline */
     if (!doc_dirty(&a->d))
         return EV_QUIT;
     confirm_open(a, "unsaved changes", "There are unsaved changes.\nSave them before quitting?",
@@ -347,16 +354,16 @@ int commands_canvas(app *a, action act)
         return EV_REDRAW;
     case ACT_MOVE:
         return need_sel(a) ? start_move(a) : EV_REDRAW;
-    case ACT_EDIT:
+    case ACT_EDIT: {
         if (!need_sel(a))
             return EV_REDRAW;
-        if (a->d.p.nodes[a->sel].kind == NODE_TRANSFORM) {
-            app_message(a, STYLE_WARNING,
-                        "the SQL/Lua editor is not available yet; i edits settings");
-            return EV_REDRAW;
-        }
+        const node *sn = &a->d.p.nodes[a->sel];
+        const node_type *st = node_type_find(sn->kind, sn->type);
+        if (st && st->code_setting) /* SQL / Lua: the editor pane */
+            return editpane_open(a, (size_t)a->sel);
         props_open(a, (size_t)a->sel);
         return EV_REDRAW;
+    }
     case ACT_PROPERTIES:
         if (need_sel(a))
             props_open(a, (size_t)a->sel);
@@ -370,14 +377,26 @@ int commands_canvas(app *a, action act)
     case ACT_DELETE:
         return need_sel(a) ? confirm_delete(a) : EV_REDRAW;
     case ACT_PREVIEW:
-        app_message(a, STYLE_WARNING, "preview is not available yet");
-        return EV_REDRAW;
+        return previewpane_toggle(a);
+    case ACT_PREVIEW_FOCUS:
+        return previewpane_focus(a);
+    case ACT_PREVIEW_STOP:
+        return previewpane_cancel(a);
+    case ACT_EDIT_FULL:
+        return editpane_toggle_full(a);
+    case ACT_EDIT_CLOSE:
+        return editpane_close(a);
     case ACT_LAYOUT:
         return layout_all(a);
     case ACT_UNDO:
-        return do_undo_redo(a, false);
-    case ACT_REDO:
-        return do_undo_redo(a, true);
+    case ACT_REDO: {
+        int vr = history_undo_hook(a, act == ACT_REDO); /* a restore puts files back */
+        return vr ? vr : do_undo_redo(a, act == ACT_REDO);
+    }
+    case ACT_COMMIT: /* vcs */
+        return commitdlg_open(a);
+    case ACT_HISTORY: /* vcs */
+        return history_open(a);
     case ACT_PROBLEMS:
         problems_open(a);
         return EV_REDRAW;

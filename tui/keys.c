@@ -16,7 +16,8 @@ static const action_info info[ACT_COUNT] = {
 };
 
 static const char *const mode_names[MODE_COUNT] = {
-    "canvas", "move", "connect", "list", "settings", "text", "help", "question",
+    "canvas", "move",     "connect", "list",   "settings", "text",
+    "help",   "question", "preview", "commit", "history",
 };
 
 typedef struct named_key {
@@ -45,6 +46,7 @@ static const named_key named[] = {
     {"<PgDn>", KF(KEY_NPAGE), 0, 0, "PgDn", "PgDn"},
     {"<Home>", KF(KEY_HOME), 0, 0, "Home", "Home"},
     {"<End>", KF(KEY_END), 0, 0, "End", "End"},
+    {"<F11>", KF(KEY_F(11)), 0, 0, "F11", "F11"},
 };
 
 enum { MAX_BINDINGS = 512 };

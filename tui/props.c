@@ -9,6 +9,7 @@
 #include "app.h"
 #include "draw.h"
 #include "fieldcheck.h"
+#include "previewpane.h"
 #include "util.h"
 #include "uwidth.h"
 
@@ -33,16 +34,29 @@ static node *pv_node(props_view *pv, app *a)
     return pipeline_find(&a->d.p, pv->id);
 }
 
-static const node_type *pv_type(props_view *pv, app *a)
+static const node_type *props_node_type(props_view *pv, app *a)
 {
     node *n = pv_node(pv, a);
     return n ? node_type_find(n->kind, n->type) : NULL;
 }
 
+static int n_settings_rows(props_view *pv, app *a)
+{
+    const node_type *t = props_node_type(pv, a);
+    return 2 + (t ? (int)t->n_settings : 0);
+}
+
+/* Under the settings: the output schema from the last preview (a heading,
+ * then one row per column), read-only. */
+static const pv_schema *out_schema(props_view *pv, app *a)
+{
+    return previewpane_schema(a, pv->id);
+}
+
 static int n_rows(props_view *pv, app *a)
 {
-    const node_type *t = pv_type(pv, a);
-    return 2 + (t ? (int)t->n_settings : 0);
+    const pv_schema *sc = out_schema(pv, a);
+    return n_settings_rows(pv, a) + 1 + (sc ? (int)sc->n : 0);
 }
 
 static const char *type_word(const setting_spec *s)
@@ -94,7 +108,7 @@ static void props_draw(view *v, app *a)
     node *n = pv_node(pv, a);
     if (!n)
         return;
-    const node_type *t = pv_type(pv, a);
+    const node_type *t = props_node_type(pv, a);
     int w = a->cols > 72 ? 64 : a->cols - 4;
     int x = a->cols - w - 1, y = a->top, h = a->height;
     char title[160];
@@ -127,6 +141,20 @@ static void props_draw(view *v, app *a)
         } else if (row == 1) {
             snprintf(name, sizeof(name), "description");
             shown = n->description ? n->description : "";
+        } else if (row >= n_settings_rows(pv, a)) {
+            /* the output schema */
+            const pv_schema *sc = out_schema(pv, a);
+            int k = row - n_settings_rows(pv, a);
+            if (k == 0) {
+                snprintf(name, sizeof(name), "output");
+                shown = sc ? (sc->n ? "columns from the last preview:" : "no columns")
+                           : "unknown until a preview (p) runs it";
+                vs = STYLE_DIM;
+            } else {
+                snprintf(name, sizeof(name), "  %s", sc->cols[k - 1].name);
+                shown = pv_type_name(sc->cols[k - 1].type);
+                vs = STYLE_DIM;
+            }
         } else {
             const setting_spec *s = &t->settings[row - 2];
             if (sel)
@@ -165,6 +193,8 @@ static void props_draw(view *v, app *a)
         snprintf(help, sizeof(help), "the node's id; inputs that name it follow a rename");
     else if (pv->cur == 1)
         snprintf(help, sizeof(help), "text: one line about what the node is for");
+    else if (pv->cur >= n_settings_rows(pv, a))
+        snprintf(help, sizeof(help), "the node's output (column: type), from the last preview");
     else if (cur_spec)
         snprintf(help, sizeof(help), "%s: %s%s%s", type_word(cur_spec), cur_spec->help,
                  cur_spec->type == SETTING_CHOICE ? " — " : "",
@@ -237,7 +267,7 @@ static const char *field_prompt_check(app *a, const char *text, void *ctx)
             return "another node already has that id";
         return NULL;
     }
-    const node_type *t = pv_type(pc->pv, a);
+    const node_type *t = props_node_type(pc->pv, a);
     if (!t)
         return NULL;
     return field_check(&t->settings[pc->field], text, a->d.p.dir, buf, sizeof(buf));
@@ -271,7 +301,7 @@ static int field_prompt_done(app *a, const char *text, void *ctx)
         n->description = *text ? xstrdup(text) : NULL;
         doc_commit(&a->d);
     } else {
-        set_value(a, pv, &pv_type(pv, a)->settings[pc->field], text);
+        set_value(a, pv, &props_node_type(pv, a)->settings[pc->field], text);
     }
     return EV_CLOSE | EV_RELAYOUT | EV_REDRAW;
 }
@@ -279,7 +309,7 @@ static int field_prompt_done(app *a, const char *text, void *ctx)
 static int edit_field(props_view *pv, app *a, int step)
 {
     node *n = pv_node(pv, a);
-    const node_type *t = pv_type(pv, a);
+    const node_type *t = props_node_type(pv, a);
     the_ctx.pv = pv;
     if (pv->cur == 0) {
         the_ctx.field = F_ID;
@@ -294,6 +324,10 @@ static int edit_field(props_view *pv, app *a, int step)
     }
     if (!t)
         return EV_REDRAW;
+    if (pv->cur >= n_settings_rows(pv, a)) {
+        app_message(a, STYLE_DIM, "the output schema comes from the SQL/Lua and the inputs");
+        return EV_REDRAW;
+    }
     const setting_spec *s = &t->settings[pv->cur - 2];
     char *cur = setting_text(n, s->name);
     char buf[128];
@@ -339,15 +373,17 @@ static int props_key(view *v, app *a, action act, int key)
         return edit_field(pv, a, 0);
     case ACT_FORM_NEXT:
     case ACT_FORM_PREV:
-        if (pv->cur >= 2) {
-            const setting_spec *s = &pv_type(pv, a)->settings[pv->cur - 2];
+        if (pv->cur >= 2 && pv->cur < n_settings_rows(pv, a)) {
+            const setting_spec *s = &props_node_type(pv, a)->settings[pv->cur - 2];
             if (s->type == SETTING_BOOLEAN || s->type == SETTING_CHOICE)
                 return edit_field(pv, a, act == ACT_FORM_NEXT ? 1 : -1);
         }
         return EV_REDRAW;
     case ACT_FORM_CLEAR:
+        if (pv->cur >= n_settings_rows(pv, a))
+            return EV_REDRAW;
         if (pv->cur >= 2) {
-            const setting_spec *s = &pv_type(pv, a)->settings[pv->cur - 2];
+            const setting_spec *s = &props_node_type(pv, a)->settings[pv->cur - 2];
             if (node_setting(pv_node(pv, a), s->name))
                 set_value(a, pv, s, "");
             return EV_RELAYOUT | EV_REDRAW;
@@ -389,7 +425,7 @@ view *props_open(app *a, size_t idx)
     pv->base.ops = &props_ops;
     pv->id = xstrdup(a->d.p.nodes[idx].id);
     /* Start on the first required setting that is missing, if any. */
-    const node_type *t = pv_type(pv, a);
+    const node_type *t = props_node_type(pv, a);
     pv->cur = t && t->n_settings ? 2 : 0;
     for (size_t i = 0; t && i < t->n_settings; i++)
         if (t->settings[i].required && !node_setting(&a->d.p.nodes[idx], t->settings[i].name)) {

@@ -7,7 +7,10 @@
 
 #include "app.h"
 #include "draw.h"
+#include "editpane.h"
+#include "previewpane.h"
 #include "uwidth.h"
+#include "vcsui.h"
 
 static style_id cell_style_map(uint8_t cs)
 {
@@ -29,8 +32,8 @@ static void paint(app *a, int r0, int r1, int c0, int c1)
         r1 = a->top + a->height;
     if (c0 < 0)
         c0 = 0;
-    if (c1 > a->cols)
-        c1 = a->cols;
+    if (c1 > a->cols - a->pane_w) /* the editor pane has the right */
+        c1 = a->cols - a->pane_w;
     for (int r = r0; r < r1; r++) {
         int wy = a->view_y + (r - a->top);
         for (int c = c0; c < c1; c++) {
@@ -82,8 +85,10 @@ static void status_bar(app *a)
     const doc *d = &a->d;
     char left[512], right[256];
     const char *unsaved = doc_dirty(d) ? (a->ascii ? " * unsaved" : " ● unsaved") : "";
-    int n = snprintf(left, sizeof(left), " weir  %s v%lld%s", d->p.name ? d->p.name : "?",
-                     d->p.version, unsaved);
+    char git[160]; /* vcs: branch and whether the files differ from HEAD */
+    vcsui_status_text(a, git, sizeof(git));
+    int n = snprintf(left, sizeof(left), " weir  %s v%lld  %s%s", d->p.name ? d->p.name : "?",
+                     d->p.version, git, unsaved);
     size_t ne = doc_errors(d), nw = doc_warnings(d);
     if (ne)
         n += snprintf(left + n, sizeof(left) - (size_t)n, "  %s %zu error%s", a->ascii ? "x" : "✗",
@@ -112,6 +117,33 @@ static void status_bar(app *a)
     }
 }
 
+/* The first key only: "a add", not "a/A add". */
+static void hint_keys(const app *a, action act, char *keys, size_t size)
+{
+    char first[32];
+    snprintf(first, sizeof(first), "%.*s", (int)strcspn(action_keys(act), " "),
+             action_keys(act));
+    keys_display(first, keys, size, a->ascii);
+}
+
+static int hint_width(const app *a, action act)
+{
+    char keys[64];
+    hint_keys(a, act, keys, sizeof(keys));
+    return uw_width(keys) + 1 + uw_width(action_hint(act)) + 2;
+}
+
+static int draw_hint(app *a, int row, int x, action act)
+{
+    char keys[64];
+    hint_keys(a, act, keys, sizeof(keys));
+    int x0 = x;
+    x += draw_text(stdscr, row, x, keys, a->cols - x, STYLE_KEY);
+    x += 1;
+    x += draw_text(stdscr, row, x, action_hint(act), a->cols - x, STYLE_DIM);
+    return x - x0 + 2;
+}
+
 void screen_hints(app *a, ui_mode m, int row)
 {
     draw_fill(stdscr, row, 0, 1, a->cols, STYLE_NORMAL);
@@ -124,21 +156,27 @@ void screen_hints(app *a, ui_mode m, int row)
     } else if (m == MODE_MOVE) {
         x += draw_text(stdscr, row, x, "moving  ", a->cols - x, STYLE_MARKED) + 1;
     }
+    /* "? help" always shows, at the right end, so every other key stays
+     * discoverable however narrow the terminal; the rest fill from the left. */
+    int end = a->cols;
     for (int i = 0; i < ACT_COUNT; i++) {
-        if (action_mode((action)i) != m || !*action_hint((action)i))
+        if (action_mode((action)i) != m || strcmp(action_hint((action)i), "help") != 0)
             continue;
-        /* The first key only: "a add", not "a/A add". */
-        char first[32], keys[64];
-        snprintf(first, sizeof(first), "%.*s", (int)strcspn(action_keys((action)i), " "),
-                 action_keys((action)i));
-        keys_display(first, keys, sizeof(keys), a->ascii);
-        int need = uw_width(keys) + 1 + uw_width(action_hint((action)i)) + 2;
-        if (x + need > a->cols)
+        int w = hint_width(a, (action)i);
+        if (x + w <= end) {
+            end -= w;
+            draw_hint(a, row, end, (action)i);
+        }
+        break;
+    }
+    for (int i = 0; i < ACT_COUNT; i++) {
+        if (action_mode((action)i) != m || !*action_hint((action)i) ||
+            strcmp(action_hint((action)i), "help") == 0)
+            continue;
+        int need = hint_width(a, (action)i);
+        if (x + need > end)
             break;
-        x += draw_text(stdscr, row, x, keys, a->cols - x, STYLE_KEY);
-        x += 1;
-        x += draw_text(stdscr, row, x, action_hint((action)i), a->cols - x, STYLE_DIM);
-        x += 2;
+        x += draw_hint(a, row, x, (action)i);
     }
 }
 
@@ -180,8 +218,8 @@ void screen_draw(app *a)
         app_rebuild(a);
     int dy = a->view_y - a->drawn_vy;
     a->painted_all = false;
-    if (a->need_canvas && a->drawn_valid && !a->n_views && a->view_x == a->drawn_vx && dy &&
-        abs(dy) < a->height * 3 / 4) {
+    if (a->need_canvas && a->drawn_valid && !a->n_views && !a->pane_w && a->view_x == a->drawn_vx &&
+        dy && abs(dy) < a->height * 3 / 4) {
         /* A vertical pan: scroll the canvas rows and paint the rows that
          * came into view; the terminal moves the rest itself. */
         setscrreg(a->top, a->top + a->height - 1);
@@ -225,9 +263,12 @@ void screen_draw(app *a)
         a->need_canvas = true;
         a->drawn_valid = false;
     }
+    previewpane_draw(a);
     status_bar(a);
     bottom_line(a);
+    editpane_draw(a); /* over the preview pane when full screen; its hints */
     for (int i = 0; i < a->n_views; i++)
         a->views[i]->ops->draw(a->views[i], a);
+    editpane_place_cursor(a);
     refresh();
 }

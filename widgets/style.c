@@ -32,6 +32,10 @@ static const look looks[STYLE_COUNT] = {
     [STYLE_SINK] = {COLOR_MAGENTA, -1, 0, 0},
     [STYLE_NODE_ID] = {-1, -1, A_BOLD, A_BOLD},
     [STYLE_NODE_TYPE] = {-1, -1, A_DIM, A_DIM},
+    /* diffs also carry + - ~ markers, so monochrome stays readable */
+    [STYLE_ADDED] = {COLOR_GREEN, -1, A_BOLD, A_BOLD},
+    [STYLE_REMOVED] = {COLOR_RED, -1, 0, A_DIM},
+    [STYLE_CHANGED] = {COLOR_YELLOW, -1, 0, A_UNDERLINE},
 };
 
 void style_init(void)

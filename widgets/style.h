@@ -33,6 +33,9 @@ typedef enum {
     STYLE_SINK,
     STYLE_NODE_ID,
     STYLE_NODE_TYPE,
+    STYLE_ADDED,   /* diffs: added since the older version (+) */
+    STYLE_REMOVED, /* removed (-) */
+    STYLE_CHANGED, /* changed (~) */
     STYLE_COUNT
 } style_id;
 

@@ -120,6 +120,9 @@ e2e_wheel() { # X Y up|down
 # Find TEXT on the screen: prints "X Y" (0-based, in cells) of its first
 # occurrence; fails when absent.
 e2e_locate() {
+    # The status bar can be drawn a moment before the canvas on a busy
+    # machine: wait for the text first.
+    e2e_wait_for "$1"
     e2e_screen | python3 -c '
 import sys, unicodedata
 t = sys.argv[1]
