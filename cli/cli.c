@@ -40,6 +40,12 @@ static const cli_command commands[] = {
      "usage: weir preview [DIR] NODE [--limit N] [--format table|jsonl|csv] [--budget SECONDS]\n"
      "\n"
      "Runs NODE and everything upstream of it on the sources' sample data.\n"
+     "\n"
+     "  --limit N       read at most N records from each source's sample (the\n"
+     "                  node's own output may be larger or smaller)\n"
+     "  --format F      table (default), jsonl or csv\n"
+     "  --budget S      stop a SQL query or Lua call after S seconds (default 1)\n"
+     "\n"
      "Exit status: 0 ok, 1 the node failed, 2 usage or I/O error.\n"},
     {"commit", cmd_commit, "Save, validate and commit the pipeline's files",
      "usage: weir commit [DIR] -m MSG [--allow-invalid] [--detach-ok] [--no-bump]\n"
@@ -73,8 +79,6 @@ static const cli_command commands[] = {
      "Configure with:\n"
      "  git config merge.weir.driver 'weir merge-driver %O %A %B %P'\n"
      "  echo 'pipeline.yaml merge=weir' >> .gitattributes\n"},
-    {"plugins", cmd_plugins, "List every node type and where it came from",
-     "usage: weir plugins [DIR]\n"},
 };
 
 const cli_command *cli_find(const char *name)
@@ -93,9 +97,10 @@ bool cli_handles(const char *arg)
 
 static void print_help(FILE *out)
 {
-    fputs("usage: weir [DIR]              open the pipeline in DIR (default: .) in the editor\n"
+    fputs("usage: weir [--ascii] [DIR]    open the pipeline in DIR (default: .) on the canvas\n"
           "       weir COMMAND [ARGS]\n"
           "       weir --version\n\n"
+          "  --ascii   draw with plain ASCII (automatic when the locale is not UTF-8)\n\n"
           "Commands:\n",
           out);
     for (size_t i = 0; i < COUNT(commands); i++)

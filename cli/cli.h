@@ -46,6 +46,5 @@ int cmd_commit(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_merge_driver(int argc, char **argv);
-int cmd_plugins(int argc, char **argv);
 
 #endif

@@ -62,7 +62,9 @@ static const char mask_lua[] =
     "  return record\n"
     "end\n";
 
-static const char gitignore[] = ".weir/\n";
+/* .weir/ ignores itself, so the pipeline needs no .gitignore of its own
+ * (which weir commit would leave untracked: it is not an artifact). */
+static const char gitignore[] = "*\n";
 static const char gitattributes[] = "pipeline.yaml merge=weir\nlayout.yaml merge=weir\n";
 
 /* xorshift32: the sample data is the same on every machine and every run. */
@@ -302,15 +304,15 @@ int cmd_new(int argc, char **argv)
         {"sql/enrich.sql", xstrdup(enrich_sql), "the SQL transform"},
         {"lua/mask.lua", xstrdup(mask_lua), "the Lua transform"},
         {"samples/orders.jsonl", sample_orders(), "200 sample orders"},
-        {".gitignore", xstrdup(gitignore), "keeps .weir/ (local state) out of git"},
+        {".weir/.gitignore", xstrdup(gitignore), "keeps .weir/ (local state) out of git"},
         {".gitattributes", xstrdup(gitattributes), "merges pipeline files with weir"},
     };
     pipeline_free(&p);
     const size_t n_files = sizeof(files) / sizeof(files[0]);
 
     char err[512];
-    static const char *const subdirs[] = {"", "sql", "lua", "samples"};
-    for (size_t i = 0; i < 4 && rc == EXIT_OK; i++) {
+    static const char *const subdirs[] = {"", "sql", "lua", "samples", ".weir"};
+    for (size_t i = 0; i < 5 && rc == EXIT_OK; i++) {
         char *path = *subdirs[i] ? fs_join(dir, subdirs[i]) : xstrdup(dir);
         if (fs_mkdirs(path, err, sizeof(err)) != 0) {
             fprintf(stderr, "weir new: %s\n", err);

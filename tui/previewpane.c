@@ -899,7 +899,7 @@ static void draw_error(app *a, const side *s, int y, int x, int h, int w)
     }
     char head[200];
     snprintf(head, sizeof(head), "%s %s: the preview %s", a->ascii ? "x" : "✗", s->node,
-             s->stopped ? "was stopped (r runs it again)" : "failed");
+             s->stopped ? "was stopped (w, then r, runs it again)" : "failed");
     used += draw_wrapped(y, x, h, w, head, s->stopped ? STYLE_WARNING : STYLE_ERROR);
     for (size_t i = 0; i < s->diags.n && used < h; i++) {
         const diag *g = &s->diags.items[i];

@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "cli.h"
+#include "fsutil.h"
 #include "journal.h"
 #include "util.h"
 
@@ -163,13 +164,21 @@ char *startup_pipeline_name(const char *dir)
 void startup_offer_create(app *a)
 {
     char body[1024];
+    const char *dir = a->d.p.dir;
+    char where[512];
+    if (strcmp(dir, ".") == 0)
+        snprintf(where, sizeof(where), "There is no pipeline.yaml in this folder.");
+    else if (!fs_is_dir(dir))
+        snprintf(where, sizeof(where), "%s does not exist yet.", dir);
+    else
+        snprintf(where, sizeof(where), "There is no pipeline.yaml in %s.", dir);
     snprintf(body, sizeof(body),
-             "There is no pipeline.yaml in %s.\n"
+             "%s\n"
              "Create a new pipeline named '%s' there?\n"
              "\n"
              "  s  a starter, as `weir new` makes it: orders -> enrich -> mask -> out\n"
              "  e  an empty pipeline, to build from scratch\n"
              "  n  nothing: quit (nothing is written)",
-             a->d.p.dir, a->d.p.name);
+             where, a->d.p.name);
     confirm_open(a, "new pipeline", body, "s starter  e empty  n quit", "sen", create_done, NULL);
 }

@@ -54,7 +54,7 @@ static void test_new_then_validate_fmt_graph(void **state)
     free(err);
 
     static const char *const files[] = {"pipeline.yaml", "layout.yaml",          "sql/enrich.sql",
-                                        "lua/mask.lua",  "samples/orders.jsonl", ".gitignore",
+                                        "lua/mask.lua",  "samples/orders.jsonl", ".weir/.gitignore",
                                         ".gitattributes"};
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         char *text = tu_read2(dir, files[i]);
@@ -62,8 +62,8 @@ static void test_new_then_validate_fmt_graph(void **state)
             fail_msg("weir new did not write %s", files[i]);
         free(text);
     }
-    char *text = tu_read2(dir, ".gitignore");
-    assert_string_equal(text, ".weir/\n");
+    char *text = tu_read2(dir, ".weir/.gitignore");
+    assert_string_equal(text, "*\n");
     free(text);
     text = tu_read2(dir, ".gitattributes");
     assert_string_equal(text, "pipeline.yaml merge=weir\nlayout.yaml merge=weir\n");
@@ -72,7 +72,7 @@ static void test_new_then_validate_fmt_graph(void **state)
     assert_true(contains(text, "  name: orders\n"));
     free(text);
     char *listing = tu_listing(dir); /* no temporary files left behind */
-    assert_string_equal(listing, ".gitattributes .gitignore layout.yaml lua pipeline.yaml "
+    assert_string_equal(listing, ".gitattributes .weir layout.yaml lua pipeline.yaml "
                                  "samples sql");
     free(listing);
 

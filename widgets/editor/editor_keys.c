@@ -193,6 +193,12 @@ void editor_term_init(void)
         if (code <= 0)
             define_key(marks[i], ED_KEY_PASTE_BEGIN + i);
     }
+    /* tmux and PuTTY send Home and End as ESC [ 1 ~ and ESC [ 4 ~, which
+     * xterm's terminfo does not list. */
+    if (key_defined("\033[1~") <= 0)
+        define_key("\033[1~", KEY_HOME);
+    if (key_defined("\033[4~") <= 0)
+        define_key("\033[4~", KEY_END);
     for (int i = 0; i < DK_COUNT; i++) {
         int code = 0;
         char *s = tigetstr(dyn_keys[i].name);
