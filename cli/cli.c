@@ -14,13 +14,16 @@ static const cli_command commands[] = {
      "data, a SQL transform, a Lua transform and a sink.  DIR must not exist or\n"
      "must be empty.\n"},
     {"validate", cmd_validate, "Check a pipeline and report every problem",
-     "usage: weir validate [DIR] [--format text|json] [--quiet]\n"
+     "usage: weir validate [DIR] [--code] [--format text|json] [--quiet]\n"
      "\n"
      "Loads the pipeline in DIR (default: the current folder) and reports every\n"
      "problem as path:line:col: severity: message.\n"
      "\n"
      "  --format json   one JSON object: {\"valid\": bool, \"errors\": n, ...,\n"
      "                  \"diagnostics\": [{path, line, col, severity, node, message}]}\n"
+     "  --code          also check the transforms as code: each SQL file is\n"
+     "                  prepared against its inputs' schemas (read from the\n"
+     "                  samples) and each Lua file is compiled; for CI\n"
      "  -q, --quiet     print nothing; only the exit code speaks\n"
      "\n"
      "Exit status: 0 valid (warnings allowed), 1 invalid, 2 usage or I/O error.\n"},

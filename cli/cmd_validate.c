@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "codecheck.h"
 #include "validate.h"
 
 static void print_json(const diag_list *diags, bool valid)
@@ -34,7 +35,7 @@ static void print_json(const diag_list *diags, bool valid)
 int cmd_validate(int argc, char **argv)
 {
     const char *dir = NULL, *format = "text";
-    bool quiet = false;
+    bool quiet = false, code = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--format") == 0 && i + 1 < argc) {
@@ -43,6 +44,8 @@ int cmd_validate(int argc, char **argv)
             format = a + 9;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             quiet = true;
+        } else if (strcmp(a, "--code") == 0) {
+            code = true;
         } else if (a[0] == '-' && a[1]) {
             return cli_usage_error("validate", "unknown option '%s'", a);
         } else if (!dir) {
@@ -60,6 +63,12 @@ int cmd_validate(int argc, char **argv)
     diag_list diags;
     diag_list_init(&diags);
     bool loaded = pipeline_check_folder(dir, &p, &diags);
+    /* SQL and Lua are checked only on a pipeline whose shape is sound: an
+     * input that names no node would only repeat as SQL errors. */
+    if (code && loaded && diags.n_errors == 0) {
+        code_check(&p, &diags);
+        diag_list_sort(&diags);
+    }
     bool valid = loaded && diags.n_errors == 0;
     /* A folder that is not there, or has no pipeline.yaml, is an I/O error. */
     bool io_error = !loaded && diags.n == 1 && diags.items[0].line == 0;

@@ -164,7 +164,7 @@ def test_help(weir):
     expect(weir, ['-h'], 0, out=o)
     expect(weir, ['help'], 0, out=o)
     expect(weir, ['validate', '--help'], 0, err='',
-           out_has='usage: weir validate [DIR] [--format text|json] [--quiet]')
+           out_has='usage: weir validate [DIR] [--code] [--format text|json] [--quiet]')
     expect(weir, ['validate', '-h'], 0, out_has='Exit status: 0 valid')
     expect(weir, ['help', 'validate'], 0, out_has='usage: weir validate')
     # --help wins over other arguments, even bad ones.
@@ -181,12 +181,37 @@ def test_help(weir):
     check(rc == 2 and e != '', f'weir frobnicate without a terminal: exit {rc} {e!r}')
 
 
+def test_code(weir):
+    """--code: SQL prepared against the inputs, Lua compiled, positioned."""
+    with tempfile.TemporaryDirectory() as tmp:
+        d = os.path.join(tmp, 'orders')
+        expect(weir, ['new', d], 0)
+        expect(weir, ['validate', '--code', d], 0, out='orders: valid (4 nodes, 0 warnings)\n')
+        sql = os.path.join(d, 'sql', 'enrich.sql')
+        lines = open(sql).read().split('\n')
+        # Misspell the first column reference (not a comment) to 'amount'.
+        row = next(i for i, l in enumerate(lines)
+                   if 'amount' in l and not l.lstrip().startswith('--'))
+        col = lines[row].index('amount') + 1
+        lines[row] = lines[row].replace('amount', 'amout', 1)
+        open(sql, 'w').write('\n'.join(lines))
+        with open(os.path.join(d, 'lua', 'mask.lua'), 'w') as f:
+            f.write('function transform(r)\n  return r +\nend\n')
+        # Without --code the shape is all that is checked.
+        expect(weir, ['validate', d], 0)
+        expect(weir, ['validate', '--code', d], 1, out='',
+               err=f'{d}/lua/mask.lua:3: error: unexpected symbol near \'end\'\n'
+                   f'{d}/sql/enrich.sql:{row + 1}:{col}: error: no such column: amout\n'
+                   '2 errors, 0 warnings\n')
+
+
 def main():
     if len(sys.argv) != 3:
         print(__doc__)
         return 2
     weir, mode = os.path.abspath(sys.argv[1]), sys.argv[2]
-    {'bad': test_bad, 'exit': test_exit, 'json': test_json, 'help': test_help}[mode](weir)
+    {'bad': test_bad, 'exit': test_exit, 'json': test_json, 'help': test_help,
+     'code': test_code}[mode](weir)
     if failures:
         print(f'{len(failures)} failure(s)')
         return 1

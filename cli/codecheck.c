@@ -1,0 +1,105 @@
+/* codecheck: `weir validate --code` — what the loader cannot see: each SQL
+ * transform prepared against its inputs' schemas (from their samples, through
+ * the preview engine) and each Lua transform compiled.  Every problem is a
+ * positioned diagnostic, like the loader's. */
+#include "codecheck.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsutil.h"
+#include "preview.h"
+#include "util.h"
+
+enum { CODE_MAX_BYTES = 4 * 1024 * 1024 };
+
+/* Lua's message is "lua/x.lua:3: message": split off the line. */
+static void add_lua_error(diag_list *diags, const char *path, const char *id, const char *msg)
+{
+    size_t n = strlen(path);
+    int line = 0;
+    const char *text = msg;
+    if (strncmp(msg, path, n) == 0 && msg[n] == ':') {
+        char *end;
+        long l = strtol(msg + n + 1, &end, 10);
+        if (end != msg + n + 1 && *end == ':') {
+            line = (int)l;
+            text = end + 1;
+            while (*text == ' ')
+                text++;
+        }
+    }
+    diag_add(diags, DIAG_ERROR, path, line, 0, id, "%s", text);
+}
+
+static void check_lua(const pipeline *p, const node *n, const char *rel, diag_list *diags)
+{
+    char *full = fs_join(p->dir, rel), *text, err[256];
+    size_t len;
+    if (fs_read_file(full, CODE_MAX_BYTES, &text, &len, err, sizeof(err)) != 0) {
+        diag_add(diags, DIAG_ERROR, rel, 0, 0, n->id, "%s", err);
+        free(full);
+        return;
+    }
+    /* A bare state with no libraries: compiling runs nothing. */
+    lua_State *L = luaL_newstate();
+    char *chunk = xasprintf("=%s", rel);
+    if (!L) {
+        diag_add(diags, DIAG_ERROR, rel, 0, 0, n->id, "cannot create a Lua state");
+    } else if (luaL_loadbufferx(L, text, len, chunk, "t") != LUA_OK) {
+        add_lua_error(diags, rel, n->id, lua_tostring(L, -1));
+    }
+    if (L)
+        lua_close(L);
+    free(chunk);
+    free(text);
+    free(full);
+}
+
+static void check_sql(preview_engine *e, const pipeline *p, const node *n, const char *rel,
+                      diag_list *diags)
+{
+    char *full = fs_join(p->dir, rel), *text, err[256];
+    size_t len;
+    if (fs_read_file(full, CODE_MAX_BYTES, &text, &len, err, sizeof(err)) != 0) {
+        diag_add(diags, DIAG_ERROR, rel, 0, 0, n->id, "%s", err);
+        free(full);
+        return;
+    }
+    pv_schema schema;
+    sql_reads reads;
+    memset(&schema, 0, sizeof(schema));
+    memset(&reads, 0, sizeof(reads));
+    preview_sql_check(e, n->id, text, &schema, &reads, diags);
+    pv_schema_free(&schema);
+    sql_reads_free(&reads);
+    free(text);
+    free(full);
+}
+
+bool code_check(const pipeline *p, diag_list *diags)
+{
+    size_t errors = diags->n_errors;
+    preview_engine *e = NULL;
+    for (size_t i = 0; i < p->n_nodes; i++) {
+        const node *n = &p->nodes[i];
+        if (n->kind != NODE_TRANSFORM)
+            continue;
+        const char *sql = strcmp(n->type, "sql") == 0 ? node_setting_text(n, "sql") : NULL;
+        const char *lua = strcmp(n->type, "lua") == 0 ? node_setting_text(n, "lua") : NULL;
+        if (lua)
+            check_lua(p, n, lua, diags);
+        if (!sql)
+            continue;
+        if (!e) {
+            e = preview_engine_new(NULL);
+            preview_engine_set_pipeline(e, p);
+        }
+        check_sql(e, p, n, sql, diags);
+    }
+    if (e)
+        preview_engine_free(e);
+    return diags->n_errors == errors;
+}
