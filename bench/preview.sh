@@ -6,7 +6,9 @@
 #
 # 1. Lua: weir's transform runner over 1,000,000 eight-field records beside
 #    the floor, a bare C loop calling the same function through the Lua C API
-#    on the same records (and that loop reading the results back).
+#    on the same records: with record tables sized for the record (the
+#    issue's floor) and sized for the result (as weir sizes them), each also
+#    reading the results back.
 # 2. SQL: a GROUP BY over 1,000,000 rows (a 62 MB CSV sample) beside the
 #    sqlite3 shell on the same data: cold (read the CSV + load + query, vs
 #    the shell's .import + query) and a rerun after editing the SQL (inputs

@@ -93,8 +93,15 @@ static pv_table *make_records(long n)
 }
 
 /* The floor: a bare loop that builds the same record tables from the same
- * cells and calls the same function through the Lua C API. */
-static double floor_lua(const pv_table *t, bool read_back)
+ * cells and calls the same function through the Lua C API, in a plain
+ * state (luaL_openlibs, no hook, no allocator limit).  size_hint: the hash
+ * size each record table is created with — the record's own field count
+ * (what a plain loop does), or the result's (weir sizes record tables for
+ * the fields the transform added to a recent record, so that adding
+ * them does not rehash the table; given the same trick the floor drops by
+ * a fifth).  read_back: also read every field of every result (store
+ * nothing), what any runner must do to use the output. */
+static double floor_lua(const pv_table *t, int size_hint, bool read_back)
 {
     volatile size_t sink = 0;
     lua_State *L = luaL_newstate();
@@ -110,7 +117,7 @@ static double floor_lua(const pv_table *t, bool read_back)
         lua_pushstring(L, t->cols[c].name);
     for (size_t r = 0; r < t->n_rows; r++) {
         lua_pushvalue(L, fn);
-        lua_createtable(L, 0, (int)t->n_cols);
+        lua_createtable(L, 0, size_hint);
         for (size_t c = 0; c < t->n_cols; c++) {
             const pv_cell *cell = pv_table_cget(t, r, c);
             lua_pushvalue(L, fn + 1 + (int)c);
@@ -133,7 +140,7 @@ static double floor_lua(const pv_table *t, bool read_back)
             fprintf(stderr, "%s\n", lua_tostring(L, -1));
             exit(1);
         }
-        if (read_back) { /* read every field of the result, store nothing */
+        if (read_back && lua_type(L, -1) == LUA_TTABLE) {
             int res = lua_gettop(L);
             lua_pushnil(L);
             while (lua_next(L, res)) {
@@ -162,6 +169,30 @@ static double floor_lua(const pv_table *t, bool read_back)
     return ms;
 }
 
+/* Fields in the function's result for the first record (the same number
+ * weir sizes its record tables for after that record). */
+static int result_fields(const pv_table *t)
+{
+    pv_table *one = pv_table_new();
+    for (size_t c = 0; c < t->n_cols; c++)
+        pv_table_add_column(one, t->cols[c].name, t->cols[c].type);
+    pv_cell *row = pv_table_add_row(one);
+    memcpy(row, pv_table_cget(t, 0, 0), t->n_cols * sizeof(pv_cell));
+    lua_options o = {.budget_s = 60};
+    diag_list d;
+    diag_list_init(&d);
+    const pv_table *in[] = {one};
+    pv_table *out =
+        lua_transform_run(lua_code, strlen(lua_code), "bench.lua", "bench", in, 1, &o, &d);
+    int n = 0;
+    for (size_t c = 0; out && c < out->n_cols; c++)
+        n += pv_table_cget(out, 0, c)->kind != PV_NULL;
+    pv_table_unref(out);
+    diag_list_free(&d);
+    pv_table_unref(one); /* its cells' strings are t's: not freed here */
+    return n > (int)t->n_cols ? n : (int)t->n_cols;
+}
+
 static double weir_lua(const pv_table *t)
 {
     lua_options o = {.budget_s = 60};
@@ -181,26 +212,45 @@ static double weir_lua(const pv_table *t)
     return ms;
 }
 
+enum { F_PLAIN, F_SIZED, F_READ, F_SIZED_READ, F_WEIR, N_MEASURES };
+
 static int bench_lua(long n, int runs)
 {
     pv_table *t = make_records(n);
-    double *w = malloc(sizeof(double) * (size_t)runs), *f = malloc(sizeof(double) * (size_t)runs);
-    double *fr = malloc(sizeof(double) * (size_t)runs);
-    bool weir_only = getenv("PREVIEW_BENCH_WEIR_ONLY") != NULL; /* for profiling */
-    for (int i = 0; i < runs; i++) {
-        f[i] = weir_only ? 1 : floor_lua(t, false);
-        fr[i] = weir_only ? 1 : floor_lua(t, true);
-        w[i] = weir_lua(t);
+    int sized = result_fields(t);
+    double *v[N_MEASURES];
+    for (int m = 0; m < N_MEASURES; m++)
+        v[m] = malloc(sizeof(double) * (size_t)runs);
+    /* PREVIEW_BENCH_ONLY=weir|floor: one side only, for profiling. */
+    const char *only = getenv("PREVIEW_BENCH_ONLY");
+    bool floors = !only || strcmp(only, "weir") != 0;
+    bool weir = !only || strcmp(only, "floor") != 0;
+    for (int i = 0; i < runs; i++) { /* interleaved: drift hits all alike */
+        v[F_PLAIN][i] = floors ? floor_lua(t, (int)t->n_cols, false) : 0;
+        v[F_SIZED][i] = floors ? floor_lua(t, sized, false) : 0;
+        v[F_READ][i] = floors ? floor_lua(t, (int)t->n_cols, true) : 0;
+        v[F_SIZED_READ][i] = floors ? floor_lua(t, sized, true) : 0;
+        v[F_WEIR][i] = weir ? weir_lua(t) : 0;
     }
-    double mw = median(w, runs), mf = median(f, runs), mfr = median(fr, runs);
-    printf("lua transform, %ld records, median of %d\n", n, runs);
-    printf("  floor (bare Lua C API loop): %8.1f ms  %10.0f records/s\n", mf, n / mf * 1e3);
-    printf("  floor + reading results back: %8.1f ms  %10.0f records/s\n", mfr, n / mfr * 1e3);
-    printf("  weir lua_transform_run:      %8.1f ms  %10.0f records/s  (%.2fx the floor)\n", mw,
-           n / mw * 1e3, mw / mf);
-    free(w);
-    free(f);
-    free(fr);
+    double m[N_MEASURES];
+    for (int k = 0; k < N_MEASURES; k++)
+        m[k] = median(v[k], runs);
+    printf("lua transform, %ld records, median of %d (ms, records/s)\n", n, runs);
+    printf("  floor, record tables sized for the record (%zu):  %7.1f  %9.0f\n", t->n_cols,
+           m[F_PLAIN], n / m[F_PLAIN] * 1e3);
+    printf("  floor, record tables sized for the result (%d):  %7.1f  %9.0f\n", sized, m[F_SIZED],
+           n / m[F_SIZED] * 1e3);
+    printf("  floor + reading results back:                   %7.1f  %9.0f\n", m[F_READ],
+           n / m[F_READ] * 1e3);
+    printf("  floor sized for the result + reading back:      %7.1f  %9.0f\n", m[F_SIZED_READ],
+           n / m[F_SIZED_READ] * 1e3);
+    printf("  weir lua_transform_run:                         %7.1f  %9.0f\n", m[F_WEIR],
+           n / m[F_WEIR] * 1e3);
+    if (floors && weir)
+        printf("  weir / floor: %.2fx (record-sized), %.2fx (result-sized), %.2fx (reading back)\n",
+               m[F_WEIR] / m[F_PLAIN], m[F_WEIR] / m[F_SIZED], m[F_WEIR] / m[F_READ]);
+    for (int k = 0; k < N_MEASURES; k++)
+        free(v[k]);
     pv_table_unref(t);
     return 0;
 }

@@ -353,6 +353,41 @@ static bool parse_limit(const char *s, long long *out)
     return true;
 }
 
+/* Errors that stop NODE's preview: on NODE or upstream of it, or on no
+ * node at all (the file itself).  An unknown NODE is reported later. */
+static size_t count_blocking(const pipeline *p, const char *node_id, const diag_list *diags)
+{
+    bool *up = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(bool));
+    size_t *stack = xmalloc((p->n_nodes ? p->n_nodes : 1) * sizeof(size_t)), depth = 0;
+    ptrdiff_t start = pipeline_index_of(p, node_id);
+    if (start >= 0) {
+        up[start] = true;
+        stack[depth++] = (size_t)start;
+    }
+    while (depth) {
+        const node *n = &p->nodes[stack[--depth]];
+        for (size_t i = 0; i < n->n_inputs; i++) {
+            ptrdiff_t j = pipeline_index_of(p, n->inputs[i]);
+            if (j >= 0 && !up[j]) {
+                up[j] = true;
+                stack[depth++] = (size_t)j;
+            }
+        }
+    }
+    size_t count = 0;
+    for (size_t i = 0; i < diags->n; i++) {
+        const diag *d = &diags->items[i];
+        if (d->severity != DIAG_ERROR)
+            continue;
+        ptrdiff_t j = d->node_id ? pipeline_index_of(p, d->node_id) : -1;
+        if (!d->node_id || j < 0 || up[j])
+            count++;
+    }
+    free(up);
+    free(stack);
+    return count;
+}
+
 int cmd_preview(int argc, char **argv)
 {
     const char *pos[3] = {NULL, NULL, NULL};
@@ -403,16 +438,23 @@ int cmd_preview(int argc, char **argv)
     diag_list diags;
     diag_list_init(&diags);
     bool loaded = pipeline_check_folder(dir, &p, &diags);
-    if (!loaded || diags.n_errors) {
+    /* Only errors in NODE or upstream of it stop its preview, as in the
+     * canvas; the others are shown and the run goes on. */
+    size_t blocking = loaded ? count_blocking(&p, node_id, &diags) : diags.n_errors;
+    if (!loaded || blocking) {
         cli_print_diags(stderr, &diags, dir);
         bool io_error = !loaded && diags.n == 1 && diags.items[0].line == 0;
         if (!io_error)
-            fprintf(stderr, "weir preview: the pipeline has %zu error%s; fix %s first\n",
-                    diags.n_errors, diags.n_errors == 1 ? "" : "s",
-                    diags.n_errors == 1 ? "it" : "them");
+            fprintf(stderr, "weir preview: %zu error%s in %s or upstream of it; fix %s first\n",
+                    blocking, blocking == 1 ? "" : "s", node_id, blocking == 1 ? "it" : "them");
         pipeline_free(&p);
         diag_list_free(&diags);
         return io_error ? EXIT_USAGE : EXIT_FAIL;
+    }
+    if (diags.n_errors) {
+        cli_print_diags(stderr, &diags, dir);
+        fprintf(stderr, "weir preview: %zu error%s elsewhere in the pipeline, not upstream of %s\n",
+                diags.n_errors, diags.n_errors == 1 ? "" : "s", node_id);
     }
     diag_list_free(&diags);
 

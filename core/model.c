@@ -268,7 +268,7 @@ bool node_id_valid(const char *id, const char **why)
         }
     }
     for (size_t i = 0; i < sizeof(sql_reserved) / sizeof(sql_reserved[0]); i++) {
-        if (strcmp(id, sql_reserved[i]) == 0) {
+        if (id[0] == sql_reserved[i][0] && strcmp(id, sql_reserved[i]) == 0) {
             *why = "an id cannot be a SQL keyword";
             return false;
         }

@@ -12,7 +12,7 @@
 #include "luapattern.h"
 #include "reader.h"
 
-enum { HOOK_EVERY = 1000, LOG_MAX = 64 * 1024 };
+enum { HOOK_EVERY = 1000, LOG_MAX = 64 * 1024, RESERVE_AFTER = 256, PREFETCH_ROWS = 4 };
 enum { STOP_NONE, STOP_INSTRUCTIONS, STOP_TIME, STOP_CANCEL };
 
 struct lua_box {
@@ -23,6 +23,7 @@ struct lua_box {
     double pattern_steps;
     const int *cancel;
     int stop;
+    bool hooked; /* the hook is installed at the normal rate */
     unsigned ticks;
     int err_line; /* line of the innermost Lua frame at the last error */
     strbuf log;
@@ -55,7 +56,7 @@ static void *box_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     }
     if (nsize > old && b->mem_used + (nsize - old) > b->mem_limit)
         return NULL;
-    void *p = realloc(ptr, nsize);
+    void *p = ptr ? realloc(ptr, nsize) : malloc(nsize);
     if (!p)
         return NULL;
     b->mem_used = b->mem_used - old + nsize;
@@ -102,6 +103,7 @@ static void box_hook(lua_State *L, lua_Debug *ar)
     }
     if (b->stop) {
         char buf[128];
+        b->hooked = false;
         lua_sethook(L, box_hook, LUA_MASKCOUNT, 1);
         luaL_error(L, "%s", stop_message(b, buf, sizeof(buf)));
     }
@@ -112,8 +114,10 @@ static void box_hook(lua_State *L, lua_Debug *ar)
  * is re-armed at the normal rate. */
 static void arm(lua_box *b)
 {
-    if (b->stop || !lua_gethook(b->L))
+    if (b->stop || !b->hooked) {
         lua_sethook(b->L, box_hook, LUA_MASKCOUNT, HOOK_EVERY);
+        b->hooked = true;
+    }
     b->stop = STOP_NONE;
     b->instr_used = 0;
     b->deadline = 0;
@@ -428,11 +432,21 @@ static void add_lua_diag(diag_list *diags, lua_box *b, const char *path, const c
 /* The output table's columns: the inputs' columns first, in input order
  * (created up front), then new fields sorted by name (inserted in place when
  * first seen, usually in the first record) — so the order is deterministic
- * although Lua's table order is not. */
+ * although Lua's table order is not.
+ *
+ * Reading a result back is most of a run's cost beyond calling transform,
+ * and it is bound by Lua C API calls, so the common case takes as few as the
+ * API allows: one lua_next per field, the key identified by its address
+ * (lua_topointer: no type check, no conversion), the column predicted from
+ * the previous record (tables built the same way traverse in the same order).
+ * Any surprise — an unseen key, another order, a long (uninterned) name —
+ * takes the general path, which also refreshes the prediction. */
+
 /* A small per-column cache of recent string values: low-cardinality
  * columns (countries, statuses) share one copy instead of copying every
- * cell.  Keyed by the Lua string's address, verified by content (an
- * address can be reused by another string after a collection). */
+ * cell, and a value seen before needs no typing checks.  Keyed by the Lua
+ * string's address, verified by content (an address can be reused by
+ * another string after a collection). */
 enum { STR_CACHE = 8 };
 typedef struct str_slot {
     const char *lua; /* the Lua string's bytes when cached */
@@ -442,13 +456,18 @@ typedef struct str_slot {
 
 typedef struct out_state {
     pv_table *t;
-    str_slot *cache;   /* STR_CACHE per column */
-    const char **keys; /* per column: its name as an anchored Lua string */
-    bool *seen;        /* per column: some record had it */
+    str_slot *cache;  /* STR_CACHE per column */
+    const void **kid; /* per column: its name's anchored Lua string (lua_topointer) */
+    bool *seen;       /* per column: some record had it */
     size_t cap;
     size_t n_fixed; /* columns from the inputs */
     int anchor;     /* stack index of a table keeping the key strings alive */
     lua_Integer n_anchored;
+    /* The previous record's traversal: i-th key's identity and column. */
+    const void **ord_key;
+    size_t *ord_col;
+    size_t ord_cap;
+    size_t last_n;   /* fields in the last record emitted */
     typing_stats st; /* per column, gathered as cells are written */
 } out_state;
 
@@ -458,7 +477,7 @@ static void out_reserve(out_state *o, size_t n)
         return;
     size_t old = o->cap;
     o->cap = n * 2;
-    o->keys = xrealloc(o->keys, o->cap * sizeof(char *));
+    o->kid = xrealloc(o->kid, o->cap * sizeof(void *));
     o->seen = xrealloc(o->seen, o->cap * sizeof(bool));
     o->st.kinds = xrealloc(o->st.kinds, o->cap * sizeof(unsigned));
     o->st.ints01 = xrealloc(o->st.ints01, o->cap);
@@ -479,6 +498,7 @@ static void out_text(out_state *o, size_t c, pv_cell *cell, const char *s, size_
     cell->kind = PV_TEXT;
     cell->len = (uint32_t)len;
     if (slot->lua == s && slot->len == len && memcmp(slot->copy, s, len) == 0) {
+        /* This column held these bytes before: typed then already. */
         cell->v.s = slot->copy;
         return;
     }
@@ -486,24 +506,28 @@ static void out_text(out_state *o, size_t c, pv_cell *cell, const char *s, size_
     slot->lua = s;
     slot->len = len;
     slot->copy = cell->v.s;
+    typing_stats_add(&o->st, c, cell);
 }
 
-/* Anchor the string at idx and return its interned pointer. */
-static const char *out_anchor(out_state *o, lua_State *L, int idx)
+/* Anchor the string at idx and return its identity. */
+static const void *out_anchor(out_state *o, lua_State *L, int idx)
 {
     lua_pushvalue(L, idx);
-    const char *k = lua_tostring(L, -1);
+    const void *k = lua_topointer(L, -1);
     lua_rawseti(L, o->anchor, ++o->n_anchored);
     return k;
 }
 
+/* The column of the string key at key_idx, adding it when new; -1: too many
+ * columns, -2: a NUL in the name. */
 static long out_column(out_state *o, lua_State *L, int key_idx)
 {
+    const void *id = lua_topointer(L, key_idx);
     size_t len;
     const char *k = lua_tolstring(L, key_idx, &len);
     size_t n = o->t->n_cols;
     for (size_t i = 0; i < n; i++)
-        if (o->keys[i] == k)
+        if (o->kid[i] == id)
             return (long)i;
     for (size_t i = 0; i < n; i++)
         if (strcmp(o->t->cols[i].name, k) == 0)
@@ -517,7 +541,7 @@ static long out_column(out_state *o, lua_State *L, int key_idx)
     if (c < 0)
         return -1;
     out_reserve(o, n + 1);
-    memmove(&o->keys[pos + 1], &o->keys[pos], (n - pos) * sizeof(char *));
+    memmove(&o->kid[pos + 1], &o->kid[pos], (n - pos) * sizeof(void *));
     memmove(&o->seen[pos + 1], &o->seen[pos], (n - pos) * sizeof(bool));
     memmove(&o->st.kinds[pos + 1], &o->st.kinds[pos], (n - pos) * sizeof(unsigned));
     memmove(&o->st.ints01[pos + 1], &o->st.ints01[pos], n - pos);
@@ -526,8 +550,46 @@ static long out_column(out_state *o, lua_State *L, int key_idx)
     o->st.kinds[pos] = 0;
     o->st.ints01[pos] = o->st.all_ts[pos] = o->st.all_json[pos] = 1;
     memset(o->cache, 0, o->cap * STR_CACHE * sizeof(str_slot));
-    o->keys[pos] = out_anchor(o, L, key_idx);
+    for (size_t j = 0; j < o->ord_cap; j++)
+        if (o->ord_col[j] >= pos)
+            o->ord_col[j]++;
+    o->kid[pos] = out_anchor(o, L, key_idx);
     o->seen[pos] = false;
+    return c;
+}
+
+/* The general path for the i-th key of a record: check it, find or add its
+ * column, and remember it for the next record.  -1 with err filled. */
+static long out_slow_key(out_state *o, lua_State *L, size_t i, char *err, size_t err_size)
+{
+    if (lua_type(L, -2) != LUA_TSTRING) {
+        snprintf(err, err_size, "the record has a %s key; field names are strings",
+                 luaL_typename(L, -2));
+        return -1;
+    }
+    long c = out_column(o, L, -2);
+    if (c < 0) {
+        snprintf(err, err_size,
+                 c == -1 ? "more than %d fields" : "a field name holds a NUL byte (%d)",
+                 PV_MAX_COLUMNS);
+        return -1;
+    }
+    o->seen[c] = true;
+    if (i >= o->ord_cap) {
+        size_t ncap = o->ord_cap ? o->ord_cap * 2 : 16;
+        if (ncap <= i)
+            ncap = i + 1;
+        o->ord_key = xrealloc(o->ord_key, ncap * sizeof(void *));
+        o->ord_col = xrealloc(o->ord_col, ncap * sizeof(size_t));
+        memset(o->ord_key + o->ord_cap, 0, (ncap - o->ord_cap) * sizeof(void *));
+        memset(o->ord_col + o->ord_cap, 0, (ncap - o->ord_cap) * sizeof(size_t));
+        o->ord_cap = ncap;
+    }
+    /* Only an anchored name can be predicted: its address cannot be reused
+     * by another string while it is alive. */
+    const void *id = lua_topointer(L, -2);
+    o->ord_key[i] = o->kid[c] == id ? id : NULL;
+    o->ord_col[i] = (size_t)c;
     return c;
 }
 
@@ -536,39 +598,63 @@ static const char *emit(out_state *o, lua_State *L, int idx, char *err, size_t e
 {
     pv_table *t = o->t;
     size_t row = t->n_rows;
-    pv_table_add_row(t);
+    pv_cell *cells = pv_table_add_row(t);
+    /* The rows are written in one pass through a block far bigger than
+     * the cache: ask for a row a few ahead now, so its lines are there
+     * by the time it is written (about 20 ms of 700 on a million rows). */
+    if (row + PREFETCH_ROWS < t->cap_rows) {
+        const char *ahead = (const char *)(cells + PREFETCH_ROWS * t->stride);
+        for (size_t k = 0; k < t->stride * sizeof(pv_cell); k += 64)
+            __builtin_prefetch(ahead + k, 1);
+    }
     lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        if (lua_type(L, -2) != LUA_TSTRING) {
-            snprintf(err, err_size, "the record has a %s key; field names are strings",
-                     luaL_typename(L, -2));
-            lua_pop(L, 2);
-            return err;
+    size_t i = 0;
+    for (; lua_next(L, idx); i++) {
+        const void *id = lua_topointer(L, -2);
+        long c;
+        if (i < o->ord_cap && id && o->ord_key[i] == id) {
+            c = (long)o->ord_col[i];
+        } else {
+            if ((c = out_slow_key(o, L, i, err, err_size)) < 0) {
+                lua_pop(L, 2);
+                return err;
+            }
+            cells = pv_table_cell(t, row, 0); /* a new column moves the rows */
         }
-        long c = out_column(o, L, -2);
-        if (c < 0) {
-            snprintf(err, err_size,
-                     c == -1 ? "more than %d fields" : "a field name holds a NUL byte (%d)",
-                     PV_MAX_COLUMNS);
-            lua_pop(L, 2);
-            return err;
+        pv_cell *cell = &cells[c];
+        unsigned *kinds = &o->st.kinds[c];
+        if (*kinds == 1u << PV_INT && lua_isinteger(L, -1)) {
+            /* An integer column so far: one call less than asking the type. */
+            cell->kind = PV_INT;
+            cell->v.i = lua_tointeger(L, -1);
+            if ((unsigned long long)cell->v.i > 1)
+                o->st.ints01[c] = 0;
+            lua_pop(L, 1);
+            continue;
         }
-        o->seen[c] = true;
-        pv_cell *cell = pv_table_cell(t, row, (size_t)c);
         switch (lua_type(L, -1)) {
         case LUA_TBOOLEAN:
             cell->kind = PV_BOOL;
             cell->v.i = lua_toboolean(L, -1);
+            *kinds |= 1u << PV_BOOL;
             break;
-        case LUA_TNUMBER:
-            if (lua_isinteger(L, -1)) {
+        case LUA_TNUMBER: {
+            /* A fraction is a float: only whole values need asking. */
+            double d = lua_tonumber(L, -1);
+            bool whole = d > -9.2e18 && d < 9.2e18 && d == (double)(long long)d;
+            if (whole && lua_isinteger(L, -1)) {
                 cell->kind = PV_INT;
                 cell->v.i = lua_tointeger(L, -1);
+                *kinds |= 1u << PV_INT;
+                if ((unsigned long long)cell->v.i > 1)
+                    o->st.ints01[c] = 0;
             } else {
                 cell->kind = PV_REAL;
-                cell->v.r = lua_tonumber(L, -1);
+                cell->v.r = d;
+                *kinds |= 1u << PV_REAL;
             }
             break;
+        }
         case LUA_TSTRING: {
             size_t len;
             const char *s = lua_tolstring(L, -1, &len);
@@ -583,9 +669,9 @@ static const char *emit(out_state *o, lua_State *L, int idx, char *err, size_t e
             lua_pop(L, 2);
             return err;
         }
-        typing_stats_add(&o->st, (size_t)c, cell);
         lua_pop(L, 1);
     }
+    o->last_n = i;
     return NULL;
 }
 
@@ -654,7 +740,7 @@ static int run_records(lua_State *L)
                 break;
             out_reserve(out, (size_t)j + 1);
             lua_pushstring(L, name);
-            out->keys[j] = out_anchor(out, L, -1);
+            out->kid[j] = out_anchor(out, L, -1);
             lua_pop(L, 1);
             out->seen[j] = false;
             out->n_fixed = (size_t)j + 1;
@@ -666,10 +752,18 @@ static int run_records(lua_State *L)
         int names = lua_gettop(L) + 1;
         for (size_t c = 0; c < in->n_cols; c++)
             lua_pushstring(L, in->cols[c].name);
+        /* Hash room for the fields transform added to the last record it
+         * returned (r.total = ...): sized in advance, the table need not
+         * be rehashed when the transform adds them. */
+        int extra = 0;
+        int res = lua_gettop(L) + 1; /* where each call leaves its result */
         for (size_t r = 0; r < in->n_rows; r++) {
             rc->record++;
             lua_pushvalue(L, fn);
-            lua_createtable(L, 0, (int)in->n_cols);
+            lua_createtable(L, 0, (int)in->n_cols + extra);
+            /* Sample the record's shape now and then: it is only a hint. */
+            const void *rec = (rc->record & 15) == 1 ? lua_topointer(L, -1) : NULL;
+            int given = 0;
             for (size_t c = 0; c < in->n_cols; c++) {
                 const pv_cell *cell = pv_table_cget(in, r, c);
                 if (cell->kind == PV_NULL)
@@ -677,6 +771,7 @@ static int run_records(lua_State *L)
                 lua_pushvalue(L, names + (int)c);
                 push_cell(L, cell);
                 lua_rawset(L, -3);
+                given++;
             }
             if (box_pcall(b, 1, 1, msgh) != LUA_OK) {
                 char prefix[48];
@@ -685,11 +780,16 @@ static int run_records(lua_State *L)
                 rc->reported = true;
                 return 0;
             }
-            int res = lua_gettop(L);
             const char *bad = NULL;
             if (lua_type(L, res) == LUA_TTABLE) {
-                if (lua_rawgeti(L, res, 1) == LUA_TTABLE) {
+                /* An array of records: [1] is a table.  The length, 0 for
+                 * a plain record, answers without pushing anything. */
+                bool array = false;
+                if (lua_rawlen(L, res) > 0) {
+                    array = lua_rawgeti(L, res, 1) == LUA_TTABLE;
                     lua_pop(L, 1);
+                }
+                if (array) {
                     for (lua_Integer i = 1; !bad; i++) {
                         int ty = lua_rawgeti(L, res, i);
                         if (ty == LUA_TNIL) {
@@ -707,8 +807,12 @@ static int run_records(lua_State *L)
                         lua_pop(L, 1);
                     }
                 } else {
-                    lua_pop(L, 1);
                     bad = emit(out, L, res, err, sizeof(err));
+                    if (rec && lua_topointer(L, res) == rec) {
+                        size_t added =
+                            out->last_n > (size_t)given ? out->last_n - (size_t)given : 0;
+                        extra = added < 64 ? (int)added : 64;
+                    }
                 }
             } else if (lua_type(L, res) != LUA_TNIL) {
                 snprintf(err, sizeof(err),
@@ -724,13 +828,20 @@ static int run_records(lua_State *L)
                 rc->reported = true;
                 return 0;
             }
-            if (rc->record == 1) {
-                /* The first record showed the output's columns: size the
-                 * table for one row per input record now. */
+            if (rc->record == RESERVE_AFTER) {
+                /* The first records showed the output's columns and how
+                 * many rows a record yields: size the table for the rest
+                 * now (in one zeroed, prefaulted block) rather than grow
+                 * it, without reserving a million rows for a filter that
+                 * keeps a few. */
                 size_t total = 0;
                 for (size_t j = 0; j < rc->n_inputs; j++)
                     total += rc->inputs[j]->n_rows;
-                pv_table_reserve(out->t, total);
+                double per = (double)out->t->n_rows / (double)rc->record;
+                double want = per * (double)total * 1.05 + 64;
+                /* Past one row per record (fan-out), grow as needed: a
+                 * guess from the first records must not reserve gigabytes. */
+                pv_table_reserve(out->t, want < (double)total ? (size_t)want : total);
             }
             if (rc->o && rc->o->rows_done && (rc->record & 1023) == 0)
                 __atomic_add_fetch(rc->o->rows_done, 1024, __ATOMIC_RELAXED);
@@ -807,7 +918,9 @@ pv_table *lua_transform_run(const char *code, size_t len, const char *path, cons
         pv_table_unref(t);
         t = NULL;
     }
-    free(out.keys);
+    free(out.kid);
+    free(out.ord_key);
+    free(out.ord_col);
     free(out.seen);
     free(out.cache);
     typing_stats_free(&out.st);
