@@ -152,6 +152,35 @@ void cli_print_diags(FILE *out, const diag_list *diags, const char *dir)
     }
 }
 
+int cli_option_value(const char *command, int argc, char **argv, int *i, const char *name,
+                     const char **value)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0)
+        return 0;
+    if (a[n] == '=') {
+        *value = a + n + 1;
+        return 1;
+    }
+    if (a[n] != '\0')
+        return 0;
+    if (*i + 1 >= argc) {
+        cli_usage_error(command, "%s needs a value", name);
+        return -1;
+    }
+    *value = argv[++*i];
+    return 1;
+}
+
+int cli_folder_arg(const char *command, const char **dir, const char *arg)
+{
+    if (*dir)
+        return cli_usage_error(command, "one folder at a time ('%s' and '%s')", *dir, arg);
+    *dir = arg;
+    return EXIT_OK;
+}
+
 int cli_main(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

@@ -36,6 +36,19 @@ int cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void cli_print_diags(FILE *out, const diag_list *diags, const char *dir);
 
+/* Option scanning shared by the commands, git-style.
+ *
+ * cli_option_value: argv[*i] is "NAME VALUE" or "NAME=VALUE": sets *value
+ * (advancing *i past a separate value) and returns 1; returns 0 when
+ * argv[*i] is another argument, and -1 after printing a usage error when
+ * the value is missing.
+ *
+ * cli_folder_arg: a positional argument naming the pipeline folder; the
+ * second one is a usage error (returns EXIT_USAGE, else EXIT_OK). */
+int cli_option_value(const char *command, int argc, char **argv, int *i, const char *name,
+                     const char **value);
+int cli_folder_arg(const char *command, const char **dir, const char *arg);
+
 /* Each command, in its own cmd_*.c file. */
 int cmd_new(int argc, char **argv);
 int cmd_validate(int argc, char **argv);

@@ -126,18 +126,17 @@ int cmd_fmt(int argc, char **argv)
 {
     const char *dir = NULL;
     bool check = false;
+    bool options = true; /* until "--" */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--check") == 0)
+        if (options && strcmp(a, "--check") == 0)
             check = true;
-        else if (strcmp(a, "--") == 0 && i + 1 < argc && !dir)
-            dir = argv[++i];
-        else if (a[0] == '-' && a[1])
+        else if (options && strcmp(a, "--") == 0)
+            options = false;
+        else if (options && a[0] == '-' && a[1])
             return cli_usage_error("fmt", "unknown option '%s'", a);
-        else if (!dir)
-            dir = a;
-        else
-            return cli_usage_error("fmt", "one folder at a time ('%s' and '%s')", dir, a);
+        else if (cli_folder_arg("fmt", &dir, a) != EXIT_OK)
+            return EXIT_USAGE;
     }
     if (!dir)
         dir = ".";

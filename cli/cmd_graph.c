@@ -15,23 +15,22 @@
 int cmd_graph(int argc, char **argv)
 {
     const char *dir = NULL, *format = "ascii";
+    bool options = true; /* until "--" */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--format") == 0 || strcmp(a, "-f") == 0) {
-            if (i + 1 >= argc)
-                return cli_usage_error("graph", "%s needs a value: dot, mermaid or ascii", a);
-            format = argv[++i];
-        } else if (strncmp(a, "--format=", 9) == 0) {
-            format = a + 9;
-        } else if (strcmp(a, "--") == 0 && i + 1 < argc && !dir) {
-            dir = argv[++i];
-        } else if (a[0] == '-' && a[1]) {
+        int got = options ? cli_option_value("graph", argc, argv, &i, "--format", &format) : 0;
+        if (got == 0 && options)
+            got = cli_option_value("graph", argc, argv, &i, "-f", &format);
+        if (got < 0)
+            return EXIT_USAGE;
+        if (got > 0)
+            continue;
+        if (options && strcmp(a, "--") == 0)
+            options = false;
+        else if (options && a[0] == '-' && a[1])
             return cli_usage_error("graph", "unknown option '%s'", a);
-        } else if (!dir) {
-            dir = a;
-        } else {
-            return cli_usage_error("graph", "one folder at a time ('%s' and '%s')", dir, a);
-        }
+        else if (cli_folder_arg("graph", &dir, a) != EXIT_OK)
+            return EXIT_USAGE;
     }
     graph_format fmt;
     if (!graph_format_parse(format, &fmt))

@@ -53,29 +53,39 @@ int cmd_log(int argc, char **argv)
 {
     const char *dir = NULL, *format = "text";
     long max = 0;
+    const char *count = NULL;
+    bool options = true; /* until "--" */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--format") == 0 && i + 1 < argc) {
-            format = argv[++i];
-        } else if (strncmp(a, "--format=", 9) == 0) {
-            format = a + 9;
-        } else if (strcmp(a, "-n") == 0 && i + 1 < argc) {
-            char *end;
-            max = strtol(argv[++i], &end, 10);
-            if (*end || max < 0)
-                return cli_usage_error("log", "-n takes a count, not '%s'", argv[i]);
-        } else if (a[0] == '-' && a[1]) {
+        int got = options ? cli_option_value("log", argc, argv, &i, "--format", &format) : 0;
+        if (got == 0 && options)
+            got = cli_option_value("log", argc, argv, &i, "-n", &count);
+        if (got < 0)
+            return EXIT_USAGE;
+        if (got > 0)
+            continue;
+        if (options && strcmp(a, "--") == 0)
+            options = false;
+        else if (options && a[0] == '-' && a[1])
             return cli_usage_error("log", "unknown option '%s'", a);
-        } else if (!dir) {
-            dir = a;
-        } else {
-            return cli_usage_error("log", "one folder at a time ('%s' and '%s')", dir, a);
-        }
+        else if (cli_folder_arg("log", &dir, a) != EXIT_OK)
+            return EXIT_USAGE;
+    }
+    if (count) {
+        char *end;
+        max = strtol(count, &end, 10);
+        if (!*count || *end || max < 0)
+            return cli_usage_error("log", "-n takes a count, not '%s'", count);
     }
     if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
         return cli_usage_error("log", "--format is text or json, not '%s'", format);
     if (!dir)
         dir = ".";
+    if (count && max == 0) { /* as git log -n 0: nothing */
+        if (strcmp(format, "json") == 0)
+            puts("[]");
+        return EXIT_OK;
+    }
     vcs_error err = {0};
     vcs_repo *r = NULL;
     vcs_rc rc = vcs_open(dir, &r, &err);

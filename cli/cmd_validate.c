@@ -36,22 +36,24 @@ int cmd_validate(int argc, char **argv)
 {
     const char *dir = NULL, *format = "text";
     bool quiet = false, code = false;
+    bool options = true; /* until "--" */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--format") == 0 && i + 1 < argc) {
-            format = argv[++i];
-        } else if (strncmp(a, "--format=", 9) == 0) {
-            format = a + 9;
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+        int got = options ? cli_option_value("validate", argc, argv, &i, "--format", &format) : 0;
+        if (got < 0)
+            return EXIT_USAGE;
+        if (got > 0)
+            continue;
+        if (options && strcmp(a, "--") == 0) {
+            options = false;
+        } else if (options && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
             quiet = true;
-        } else if (strcmp(a, "--code") == 0) {
+        } else if (options && strcmp(a, "--code") == 0) {
             code = true;
-        } else if (a[0] == '-' && a[1]) {
+        } else if (options && a[0] == '-' && a[1]) {
             return cli_usage_error("validate", "unknown option '%s'", a);
-        } else if (!dir) {
-            dir = a;
-        } else {
-            return cli_usage_error("validate", "one folder at a time ('%s' and '%s')", dir, a);
+        } else if (cli_folder_arg("validate", &dir, a) != EXIT_OK) {
+            return EXIT_USAGE;
         }
     }
     if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
@@ -79,8 +81,8 @@ int cmd_validate(int argc, char **argv)
         } else {
             cli_print_diags(valid ? stdout : stderr, &diags, dir);
             if (valid)
-                printf("%s: valid (%zu nodes%s%zu warning%s)\n", p.name ? p.name : dir,
-                       p.n_nodes, ", ", diags.n_warnings, diags.n_warnings == 1 ? "" : "s");
+                printf("%s: valid (%zu nodes%s%zu warning%s)\n", p.name ? p.name : dir, p.n_nodes,
+                       ", ", diags.n_warnings, diags.n_warnings == 1 ? "" : "s");
             else if (!io_error)
                 fprintf(stderr, "%zu error%s, %zu warning%s\n", diags.n_errors,
                         diags.n_errors == 1 ? "" : "s", diags.n_warnings,
