@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "util.h"
 
 static inline char *tu_tempdir(void)
@@ -65,7 +66,7 @@ static inline char *tu_read(const char *path)
 
 static inline char *tu_read2(const char *dir, const char *name)
 {
-    char *path = xasprintf("%s/%s", dir, name);
+    char *path = fs_join(dir, name);
     char *text = tu_read(path);
     free(path);
     return text;
