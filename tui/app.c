@@ -111,6 +111,12 @@ static void terminal_start(void)
     if (!initscr())
         die("cannot start the terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
     curses_on = true;
+    /* A terminal that cannot move the cursor (TERM=dumb, an Emacs shell
+     * buffer) would show garbage: say so instead. */
+    const char *cup = tigetstr("cup");
+    if (!cup || cup == (char *)-1)
+        die("the canvas needs a terminal that can move the cursor (TERM=%s)",
+            getenv("TERM") ? getenv("TERM") : "");
     raw();
     noecho();
     nonl();
@@ -425,10 +431,11 @@ int tui_main(int argc, char **argv)
         a.view_y = a.cv.min_y - 1;
         app_ensure_visible(&a, a.sel, false);
     }
+    journal_note_disk(dir); /* what the journal's edits are made against */
     if (creating)
         startup_offer_create(&a);
-    else if (journal_exists(dir))
-        startup_offer_recovery(&a);
+    else
+        startup_offer_recovery(&a); /* when there is a journal */
     if (!a.msg[0] && a.d.p.n_nodes == 0 && !creating)
         app_message(&a, STYLE_NORMAL, "an empty pipeline: a adds a node");
 

@@ -1,4 +1,5 @@
 /* commands: what the canvas, move and connect modes do with an action. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -222,10 +223,8 @@ static int do_undo_redo(app *a, bool redo)
     return EV_RELAYOUT | EV_REDRAW;
 }
 
-int commands_save(app *a)
+static int save_doc(app *a)
 {
-    if (!editpane_save_if_dirty(a)) /* the editor's status line says why */
-        app_message(a, STYLE_ERROR, "the editor's file was not saved");
     diag_list diags;
     diag_list_init(&diags);
     if (doc_save(&a->d, &diags)) {
@@ -242,6 +241,59 @@ int commands_save(app *a)
     }
     diag_list_free(&diags);
     return EV_RELAYOUT | EV_REDRAW;
+}
+
+/* The answer to "changed on disk": o overwrite, r reload, c / Esc cancel. */
+static int disk_done(app *a, int key, void *ctx)
+{
+    (void)ctx;
+    if (key == 'o')
+        return save_doc(a) | EV_CLOSE;
+    if (key == 'r') {
+        char err[300];
+        char *sel = app_sel_id(a) ? xstrdup(app_sel_id(a)) : NULL;
+        if (!doc_reload(&a->d, sel, err, sizeof(err))) {
+            app_message(a, STYLE_ERROR, "cannot reload: %s", err);
+        } else {
+            app_rebuild(a);
+            a->sel = app_find(a, sel);
+            app_ensure_visible(a, a->sel, false);
+            app_message(a, STYLE_OK, "reloaded from disk (u brings your edits back, unsaved)");
+        }
+        free(sel);
+        return EV_CLOSE | EV_RELAYOUT | EV_SCROLL | EV_REDRAW;
+    }
+    app_message(a, STYLE_WARNING, "not saved: the files on disk were left as they are");
+    return EV_CLOSE | EV_REDRAW;
+}
+
+int commands_save(app *a)
+{
+    if (!editpane_save_if_dirty(a)) /* the editor's status line says why */
+        app_message(a, STYLE_ERROR, "the editor's file was not saved");
+    const char *which = NULL;
+    if (a->d.exists && doc_disk_changed(&a->d, &which)) {
+        /* Someone else wrote the file since weir read it: ask, never
+         * overwrite silently.  From another question's answer, the new
+         * question goes below it (the caller's EV_CLOSE pops that one). */
+        char body[300];
+        snprintf(body, sizeof(body),
+                 "%s changed on disk since weir read it.\n"
+                 "o overwrite it with weir's version\n"
+                 "r reload from disk (your unsaved edits: u brings them back)\n"
+                 "c cancel (nothing is saved)",
+                 which);
+        bool below = a->n_views > 0 && a->views[a->n_views - 1]->ops->mode == MODE_CONFIRM;
+        view *q = confirm_open(a, "changed on disk", body, "o overwrite  r reload  c cancel", "orc",
+                               disk_done, NULL);
+        if (below && q && a->n_views >= 2 && a->views[a->n_views - 1] == q) {
+            a->views[a->n_views - 1] = a->views[a->n_views - 2];
+            a->views[a->n_views - 2] = q;
+        }
+        app_message(a, STYLE_WARNING, "not saved: %s changed on disk", which);
+        return EV_REDRAW;
+    }
+    return save_doc(a);
 }
 
 static int quit_done(app *a, int key, void *ctx)

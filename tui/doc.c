@@ -12,6 +12,16 @@
 #include "validate.h"
 #include "writer.h"
 
+/* Remember both files as they are now (after a load or a save). */
+static void doc_mark(doc *d)
+{
+    char *pp = fs_join(d->p.dir, PIPELINE_FILE), *lp = fs_join(d->p.dir, LAYOUT_FILE);
+    diskmark_take(&d->pipe_mark, pp);
+    diskmark_take(&d->layout_mark, lp);
+    free(pp);
+    free(lp);
+}
+
 static void doc_init(doc *d)
 {
     memset(d, 0, sizeof(*d));
@@ -38,6 +48,8 @@ bool doc_load(doc *d, const char *dir, char *err, size_t err_size)
         return false;
     }
     d->exists = true;
+    doc_mark(d);
+    undo_mark(&d->undo, d->saved_change); /* recovery: undoing back here is "saved" */
     code_origins_from(&d->origins, &d->p);
     doc_validate(d);
     return true;
@@ -80,11 +92,21 @@ void doc_abort(doc *d)
     undo_drop(&d->undo);
 }
 
+/* (recovery) Undo / redo landed on the saved state: it is not unsaved. */
+static void doc_back_at_saved(doc *d)
+{
+    if (undo_at_mark(&d->undo, d->saved_change)) {
+        d->saved_change = d->change;
+        undo_mark(&d->undo, d->saved_change);
+    }
+}
+
 bool doc_undo(doc *d, char **selected, const char **label)
 {
     if (!undo_undo(&d->undo, &d->p, &d->origins, selected, label))
         return false;
     d->change++;
+    doc_back_at_saved(d); /* recovery */
     doc_validate(d);
     return true;
 }
@@ -94,6 +116,7 @@ bool doc_redo(doc *d, char **selected, const char **label)
     if (!undo_redo(&d->undo, &d->p, &d->origins, selected, label))
         return false;
     d->change++;
+    doc_back_at_saved(d); /* recovery */
     doc_validate(d);
     return true;
 }
@@ -180,10 +203,61 @@ bool doc_save(doc *d, diag_list *out)
     if (!pipeline_save(&d->p, d->p.dir, out))
         return false;
     d->exists = true;
+    doc_mark(d);
     d->saved_change = d->change;
+    undo_mark(&d->undo, d->saved_change); /* recovery */
     d->journal_change = d->change;
     journal_remove(d->p.dir);
+    journal_note_disk(d->p.dir); /* recovery: later journals are against these files */
     diag_list_clear(&d->load_diags);
+    doc_validate(d);
+    return true;
+}
+
+bool doc_disk_changed(const doc *d, const char **which)
+{
+    char *pp = fs_join(d->p.dir, PIPELINE_FILE), *lp = fs_join(d->p.dir, LAYOUT_FILE);
+    bool changed = true;
+    if (diskmark_changed(&d->pipe_mark, pp))
+        *which = PIPELINE_FILE;
+    else if (diskmark_changed(&d->layout_mark, lp))
+        *which = LAYOUT_FILE;
+    else
+        changed = false;
+    free(pp);
+    free(lp);
+    return changed;
+}
+
+bool doc_reload(doc *d, const char *selected, char *err, size_t err_size)
+{
+    doc nd;
+    if (!doc_load(&nd, d->p.dir, err, err_size)) {
+        doc_free(&nd);
+        return false;
+    }
+    doc_begin(d, selected, "reload from disk");
+    /* take the new model; nd keeps empty shells for doc_free */
+    pipeline_free(&d->p);
+    d->p = nd.p;
+    pipeline_init(&nd.p);
+    code_origins_free(&d->origins);
+    d->origins = nd.origins;
+    code_origins_init(&nd.origins);
+    diag_list_free(&d->load_diags);
+    d->load_diags = nd.load_diags;
+    diag_list_init(&nd.load_diags);
+    d->pipe_mark = nd.pipe_mark;
+    d->layout_mark = nd.layout_mark;
+    doc_free(&nd);
+    d->exists = true;
+    d->change++;
+    d->saved_change = d->change;
+    d->journal_change = d->change;
+    journal_remove(d->p.dir); /* the user chose to drop the unsaved edits */
+    /* recovery: undoing back here is "saved"; later journals are against these files */
+    undo_mark(&d->undo, d->saved_change);
+    journal_note_disk(d->p.dir);
     doc_validate(d);
     return true;
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "diag.h"
+#include "diskmark.h"
 #include "edit.h"
 #include "model.h"
 #include "route.h"
@@ -23,6 +24,8 @@ typedef struct doc {
     undo_stack undo;
     unsigned long change, saved_change, journal_change;
     bool exists; /* pipeline.yaml is on disk */
+    /* pipeline.yaml and layout.yaml as weir last read or wrote them */
+    disk_mark pipe_mark, layout_mark;
 } doc;
 
 /* Load DIR.  False when there is no readable pipeline.yaml (then the doc is
@@ -48,6 +51,15 @@ bool doc_dirty(const doc *d);
 /* Write code files, pipeline.yaml and layout.yaml; removes the journal.
  * False with diagnostics in out. */
 bool doc_save(doc *d, diag_list *out);
+
+/* Before a save: true when pipeline.yaml or layout.yaml changed on disk
+ * since weir read or last wrote them; *which names the first one. */
+bool doc_disk_changed(const doc *d, const char **which);
+
+/* Read the folder again, dropping the unsaved edits (one undo step brings
+ * them back, unsaved).  False with *err when it cannot be read; then the
+ * doc is unchanged.  selected: the selection to remember for undo. */
+bool doc_reload(doc *d, const char *selected, char *err, size_t err_size);
 
 /* Number of errors / warnings, and the worst badge of node i. */
 size_t doc_errors(const doc *d);

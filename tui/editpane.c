@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "diskmark.h"
 #include "draw.h"
 #include "editor.h"
 #include "fsutil.h"
@@ -29,6 +30,7 @@ enum {
     PANE_MIN = 24,        /* narrower than this, the pane opens full screen */
     PANE_MAX = 100,
     MAX_DIAGS = 64,
+    DISK_CHECK_MS = 500, /* a clean buffer follows the file on disk this often */
 };
 
 typedef struct editpane {
@@ -52,6 +54,8 @@ typedef struct editpane {
     char *pending_open; /* node to open once the "unsaved" question is answered */
     char *recover;      /* journalled text offered back, until answered */
     size_t recover_len;
+    disk_mark mark;             /* the file as last read or written */
+    unsigned long long disk_ms; /* next idle look at the file on disk */
     char *msgs[MAX_DIAGS];
     size_t n_msgs;
 } editpane;
@@ -328,46 +332,102 @@ static void validate(app *a)
 }
 
 /* ---- the editor's journal --------------------------------------------
- * Unsaved editor text goes to DIR/.weir/editor-journal (next to the
+ * Unsaved editor text goes to one journal per file, in
+ * DIR/.weir/editor-journals/<the relative path, %-escaped> (next to the
  * canvas's journal, git-ignored the same way): "weir-editor 1\n", the file
- * (relative), "\n", then the text.  Written when validation runs (debounced)
- * and at exit while the buffer is unsaved; removed once it is saved or
- * discarded.  Opening that file again offers the text back. */
+ * (relative), "\n", then the text; written with fs_write_atomic when
+ * validation runs (debounced) and at exit while the buffer is unsaved.
+ * Opening a file whose journal differs from disk offers the text back.
+ *
+ * Text is never lost: each file has its own journal, so another node's
+ * typing cannot overwrite it; while the offer is pending the buffer takes
+ * no keys (Esc, "later", closes the editor and keeps the journal); and a
+ * journal is removed only after its text was saved to the file, the user
+ * discarded it (n on the offer, d on an unsaved-changes question, or r on
+ * "changed on disk"), or the buffer equals the file again.  The single
+ * DIR/.weir/editor-journal of earlier versions is still read and offered. */
 
 #define EJ_MAGIC "weir-editor 1\n"
+#define EJ_DIR JOURNAL_DIR "/editor-journals"
 
+/* The journal of the open file (caller frees). */
 static char *ej_path(app *a)
+{
+    strbuf b;
+    strbuf_init(&b);
+    strbuf_printf(&b, "%s/%s/", a->d.p.dir, EJ_DIR);
+    size_t base = b.len;
+    for (const unsigned char *c = (const unsigned char *)ep.rel; *c; c++) {
+        if (isalnum(*c) || *c == '.' || *c == '_' || *c == '-')
+            strbuf_printf(&b, "%c", *c);
+        else
+            strbuf_printf(&b, "%%%02X", *c);
+    }
+    if (b.len - base > 200) { /* too long for a file name: a hash names it */
+        uint64_t h = 1469598103934665603ull;
+        for (const unsigned char *c = (const unsigned char *)ep.rel; *c; c++)
+            h = (h ^ *c) * 1099511628211ull;
+        b.len = base;
+        strbuf_printf(&b, "long-%016llx", (unsigned long long)h);
+    }
+    return strbuf_detach(&b);
+}
+
+static char *ej_legacy_path(app *a)
 {
     return fs_join(a->d.p.dir, JOURNAL_DIR "/editor-journal");
 }
 
-/* Remove the journal if it holds the open file's text (another file's,
- * left by an earlier session, stays until that file is opened). */
+/* The text of the journal at p when it belongs to ep.rel (caller frees). */
+static char *ej_load(const char *p, size_t *len)
+{
+    char *data = NULL, err[256], *out = NULL;
+    size_t n = 0;
+    if (fs_exists(p) &&
+        fs_read_file(p, PREVIEW_MAX_CODE_FILE + 4096, &data, &n, err, sizeof(err)) == 0) {
+        size_t ml = strlen(EJ_MAGIC), rl = strlen(ep.rel);
+        if (n >= ml + rl + 1 && memcmp(data, EJ_MAGIC, ml) == 0 &&
+            memcmp(data + ml, ep.rel, rl) == 0 && data[ml + rl] == '\n') {
+            size_t off = ml + rl + 1;
+            *len = n - off;
+            out = xmalloc(*len + 1);
+            memcpy(out, data + off, *len);
+            out[*len] = '\0';
+        }
+    }
+    free(data);
+    return out;
+}
+
+/* Remove the open file's journals (other files' stay until they are
+ * opened).  Only after a save or a discard: see above. */
 static void ej_remove(app *a)
 {
     if (!ep.rel)
         return;
-    char *p = ej_path(a), *data = NULL, err[256];
-    size_t n = 0, ml = strlen(EJ_MAGIC), rl = strlen(ep.rel);
-    if (fs_exists(p) &&
-        fs_read_file(p, PREVIEW_MAX_CODE_FILE + 4096, &data, &n, err, sizeof(err)) == 0 &&
-        n >= ml + rl + 1 && memcmp(data + ml, ep.rel, rl) == 0 && data[ml + rl] == '\n')
-        remove(p);
-    free(data);
-    free(p);
+    char *paths[2] = {ej_path(a), ej_legacy_path(a)};
+    for (int i = 0; i < 2; i++) {
+        size_t n;
+        char *text = ej_load(paths[i], &n);
+        if (text)
+            remove(paths[i]);
+        free(text);
+        free(paths[i]);
+    }
 }
 
 static void ej_write(app *a)
 {
     if (!ep.open || ep.recover)
-        return; /* the journal is on offer: leave it until answered */
+        return; /* the journal is on offer (and the buffer takes no keys) */
     if (!editor_dirty(ep.ed)) {
         ej_remove(a);
         return;
     }
     char err[256];
-    char *dir = fs_join(a->d.p.dir, JOURNAL_DIR);
-    char *ign = fs_join(dir, ".gitignore");
+    char *wdir = fs_join(a->d.p.dir, JOURNAL_DIR);
+    char *ign = fs_join(wdir, ".gitignore");
+    char *dir = fs_join(a->d.p.dir, EJ_DIR);
     if (fs_mkdirs(dir, err, sizeof(err)) == 0) {
         if (!fs_exists(ign))
             fs_write_atomic(ign, "*\n", 2, err, sizeof(err));
@@ -385,40 +445,41 @@ static void ej_write(app *a)
         free(all);
         free(text);
     }
-    free(ign);
     free(dir);
+    free(ign);
+    free(wdir);
 }
 
-/* The journalled text for ep.rel, when it differs from disk (caller frees). */
+/* The journalled text for ep.rel, when it differs from disk (caller frees):
+ * its own journal first, then the single journal of earlier versions. */
 static char *ej_read(app *a, const char *disk, size_t disk_len, size_t *len)
 {
-    char *p = ej_path(a), *data = NULL, err[256];
-    size_t n = 0;
+    char *paths[2] = {ej_path(a), ej_legacy_path(a)};
     char *out = NULL;
-    if (fs_exists(p) &&
-        fs_read_file(p, PREVIEW_MAX_CODE_FILE + 4096, &data, &n, err, sizeof(err)) == 0) {
-        size_t ml = strlen(EJ_MAGIC), rl = strlen(ep.rel);
-        if (n >= ml + rl + 1 && memcmp(data, EJ_MAGIC, ml) == 0 &&
-            memcmp(data + ml, ep.rel, rl) == 0 && data[ml + rl] == '\n') {
-            size_t off = ml + rl + 1;
-            *len = n - off;
-            if (*len != disk_len || memcmp(data + off, disk, disk_len) != 0) {
-                out = xmalloc(*len + 1);
-                memcpy(out, data + off, *len);
-                out[*len] = '\0';
-            }
+    for (int i = 0; i < 2; i++) {
+        if (!out && (out = ej_load(paths[i], len)) && *len == disk_len &&
+            memcmp(out, disk, disk_len) == 0) {
+            free(out); /* the same as the file: nothing to offer */
+            out = NULL;
         }
+        free(paths[i]);
     }
-    free(data);
-    free(p);
     return out;
 }
+
+static void close_now(app *a);
 
 static int recover_done(app *a, int key, void *ctx)
 {
     (void)ctx;
-    if (key != 'y' && key != 'n')
-        return EV_CLOSE | EV_REDRAW; /* later: the journal stays as it is */
+    if (key != 'y' && key != 'n') {
+        /* later: the journal stays as it is, and so must the buffer (typing
+         * now would be journalled over it), so the editor closes */
+        if (ep.open)
+            close_now(a);
+        app_message(a, STYLE_DIM, "the unsaved text is kept; e offers it again");
+        return EV_CLOSE | EV_SCROLL | EV_REDRAW;
+    }
     char *text = ep.recover;
     ep.recover = NULL;
     if (key == 'y' && ep.open && text) {
@@ -557,6 +618,8 @@ static int do_open(app *a, size_t idx)
     ep.rel = xstrdup(rel);
     ep.full = full;
     ep.open = ep.focused = true;
+    diskmark_set(&ep.mark, full, fresh ? NULL : (data ? data : ""), len);
+    ep.disk_ms = now_ms() + DISK_CHECK_MS;
     if (fresh) {
         data = template_for(a, n);
         len = strlen(data);
@@ -577,8 +640,8 @@ static int do_open(app *a, size_t idx)
         snprintf(body, sizeof(body),
                  "The last session left unsaved text for %s (%zu bytes).\nRecover it?", ep.rel,
                  ep.recover_len);
-        confirm_open(a, "recover", body, "y recover  n drop it  Esc later", "yn", recover_done,
-                     NULL);
+        confirm_open(a, "recover", body, "y recover  n drop it  Esc later (closes)", "yn",
+                     recover_done, NULL);
     }
     return EV_SCROLL | EV_REDRAW;
 }
@@ -668,10 +731,76 @@ int editpane_toggle_full(app *a)
 
 /* ---- saving, inputs that follow the SQL ---------------------------------- */
 
+static bool write_buffer(app *a);
+
+/* The answer to "changed on disk": o overwrite, r reload, c / Esc cancel. */
+static int disk_done(app *a, int key, void *ctx)
+{
+    (void)ctx;
+    if (!ep.open)
+        return EV_CLOSE | EV_REDRAW;
+    if (key == 'o') {
+        write_buffer(a);
+        return EV_CLOSE | EV_REDRAW;
+    }
+    if (key == 'r') {
+        char *data = NULL, err[256];
+        size_t len = 0;
+        bool there = fs_exists(ep.full);
+        if (there &&
+            fs_read_file(ep.full, PREVIEW_MAX_CODE_FILE, &data, &len, err, sizeof(err)) != 0) {
+            char m[400];
+            snprintf(m, sizeof(m), "cannot reload: %s", err);
+            editor_set_message(ep.ed, m);
+            return EV_CLOSE | EV_REDRAW;
+        }
+        /* one undo step: Ctrl-Z brings the buffer's edits back */
+        textbuf *tb = editor_buffer(ep.ed);
+        size_t last = textbuf_line_count(tb) - 1, ll;
+        textbuf_line(tb, last, &ll);
+        textbuf_replace(tb, (tb_pos){0, 0}, (tb_pos){last, ll}, data ? data : "", len);
+        textbuf_set_cursor(tb, (tb_pos){0, 0}, false);
+        editor_set_clean(ep.ed);
+        diskmark_set(&ep.mark, ep.full, there ? (data ? data : "") : NULL, len);
+        free(data);
+        editor_set_message(ep.ed, "reloaded from disk (Ctrl-Z brings your edits back)");
+        validate(a);
+        return EV_CLOSE | EV_REDRAW;
+    }
+    editor_set_message(ep.ed, "not saved: the file on disk was left as it is");
+    return EV_CLOSE | EV_REDRAW;
+}
+
+/* Save, unless someone else changed the file since the pane read or wrote
+ * it: then ask (overwrite / reload / cancel) and return false. */
 static bool save_buffer(app *a)
 {
-    char err[256];
     follow_node(a);
+    if (ep.open && diskmark_changed(&ep.mark, ep.full)) {
+        char body[700];
+        snprintf(body, sizeof(body),
+                 "%s changed on disk since weir read it.\n"
+                 "o overwrite it with the editor's text\n"
+                 "r reload from disk (Ctrl-Z brings your edits back)\n"
+                 "c cancel (nothing is saved)",
+                 ep.rel);
+        /* from another question's answer, go below it: its EV_CLOSE pops it */
+        bool below = a->n_views > 0 && a->views[a->n_views - 1]->ops->mode == MODE_CONFIRM;
+        view *q = confirm_open(a, "changed on disk", body, "o overwrite  r reload  c cancel", "orc",
+                               disk_done, NULL);
+        if (below && q && a->n_views >= 2 && a->views[a->n_views - 1] == q) {
+            a->views[a->n_views - 1] = a->views[a->n_views - 2];
+            a->views[a->n_views - 2] = q;
+        }
+        editor_set_message(ep.ed, "not saved: the file changed on disk");
+        return false;
+    }
+    return write_buffer(a);
+}
+
+static bool write_buffer(app *a)
+{
+    char err[256];
     if (fs_check_inside(a->d.p.dir, ep.rel, false) != PATH_OK) {
         editor_set_message(ep.ed, "not saved: the file is not inside the pipeline folder");
         return false;
@@ -691,6 +820,8 @@ static bool save_buffer(app *a)
     size_t len;
     char *text = editor_text(ep.ed, &len);
     int rc = fs_write_atomic(ep.full, text, len, err, sizeof(err));
+    if (rc == 0)
+        diskmark_set(&ep.mark, ep.full, text, len);
     free(text);
     char m[600];
     if (rc != 0) {
@@ -813,6 +944,7 @@ static int external(app *a)
     if (fs_read_file(ep.full, PREVIEW_MAX_CODE_FILE, &data, &len, rerr, sizeof(rerr)) == 0) {
         editor_set_text(ep.ed, data, len, true);
         editor_set_clean(ep.ed);
+        diskmark_set(&ep.mark, ep.full, data, len);
         free(data);
     }
     validate(a);
@@ -929,8 +1061,21 @@ static int handle(app *a, int f)
     return r;
 }
 
+static int ask_recover(app *a)
+{
+    char body[700];
+    snprintf(body, sizeof(body),
+             "The last session left unsaved text for %s (%zu bytes).\nRecover it?", ep.rel,
+             ep.recover_len);
+    confirm_open(a, "recover", body, "y recover  n drop it  Esc later (closes)", "yn", recover_done,
+                 NULL);
+    return EV_HANDLED | EV_REDRAW;
+}
+
 int editpane_key(app *a, int key)
 {
+    if (ep.recover) /* no typing before the journal's question is answered */
+        return ask_recover(a);
     if (key == KF(KEY_F(11)))
         return editpane_toggle_full(a);
     if (key == CTRL('n') && ep.missing && !ep.pending)
@@ -960,6 +1105,32 @@ bool editpane_mouse(app *a, const MEVENT *ev, int *flags)
     return true;
 }
 
+/* The file moved on disk (stat says so).  A clean buffer follows it; an
+ * unsaved one keeps its text and the next save asks. */
+static int disk_follow(app *a)
+{
+    if (editor_dirty(ep.ed) || !fs_exists(ep.full))
+        return 0;
+    char *data = NULL, err[256];
+    size_t len = 0;
+    if (fs_read_file(ep.full, PREVIEW_MAX_CODE_FILE, &data, &len, err, sizeof(err)) != 0)
+        return 0;
+    int r = 0;
+    if (diskmark_changed(&ep.mark, ep.full)) {
+        editor_set_text(ep.ed, data, len, true);
+        editor_set_clean(ep.ed);
+        diskmark_set(&ep.mark, ep.full, data, len);
+        editor_set_message(ep.ed, "reloaded: the file changed on disk");
+        validate(a);
+        previewpane_invalidate(a);
+        r = EV_REDRAW;
+    } else {
+        diskmark_restat(&ep.mark, ep.full);
+    }
+    free(data);
+    return r;
+}
+
 int editpane_idle(app *a)
 {
     if (!ep.open)
@@ -975,6 +1146,12 @@ int editpane_idle(app *a)
     }
     if (ep.checked_change != a->d.change && !ep.due_ms)
         ep.due_ms = now_ms(); /* an edit on the canvas (connect, undo...) */
+    unsigned long long t = now_ms();
+    if (t >= ep.disk_ms && !ep.pending && !ep.recover) {
+        ep.disk_ms = t + DISK_CHECK_MS;
+        if (diskmark_stat_moved(&ep.mark, ep.full))
+            r |= disk_follow(a);
+    }
     if (ep.due_ms && now_ms() >= ep.due_ms) {
         validate(a);
         r |= EV_REDRAW;

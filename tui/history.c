@@ -545,8 +545,10 @@ static struct {
 static void mark_saved(app *a)
 {
     a->d.saved_change = a->d.change;
+    undo_mark(&a->d.undo, a->d.saved_change); /* undoing back here is "saved" */
     a->d.journal_change = a->d.change;
     journal_remove(a->d.p.dir);
+    journal_note_disk(a->d.p.dir); /* later journals are against these files */
 }
 
 static void reselect(app *a, char *sel)

@@ -118,7 +118,10 @@ static void confirm_draw(view *v, app *a)
     for (int i = 0; i < lines && *s; i++) {
         size_t n = strcspn(s, "\n");
         char *line = xstrndup(s, n);
-        style_id st = line[0] == '+' ? STYLE_OK : line[0] == '-' ? STYLE_ERROR : STYLE_NORMAL;
+        style_id st = line[0] == '+'   ? STYLE_OK
+                      : line[0] == '-' ? STYLE_ERROR
+                      : line[0] == '!' ? STYLE_WARNING
+                                       : STYLE_NORMAL;
         if (i == lines - 1 && s[n] && s[n + 1])
             draw_text_pad(stdscr, y + 1 + i, x + 2, "...", w - 4, STYLE_DIM);
         else

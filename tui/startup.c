@@ -14,14 +14,27 @@
 #include "journal.h"
 #include "util.h"
 
+/* The kept journal on offer (its N in DIR/.weir/journal.N); ctx of the
+ * question.  At start-up the last session's journal was set aside, so this
+ * session's journal never overwrites one that is not yet answered. */
+static unsigned offered;
+
+static view *offer_kept(app *a);
+
 static int recover_done(app *a, int key, void *ctx)
 {
     (void)ctx;
+    unsigned n = offered;
+    char *name = journal_kept_name(n);
+    int r = EV_CLOSE | EV_REDRAW;
     if (key == 'r') {
         pipeline p;
         code_origins o;
         char err[256];
-        if (journal_read(a->d.p.dir, &p, &o, err, sizeof(err))) {
+        if (journal_read(a->d.p.dir, n, &p, &o, NULL, err, sizeof(err)) &&
+            journal_restore_kept(a->d.p.dir, n, err, sizeof(err))) {
+            /* it is this session's journal now: it holds exactly the
+             * recovered state, until the next edit rewrites it */
             char *dir = xstrdup(a->d.p.dir);
             doc_begin(&a->d, app_sel_id(a), "recover");
             pipeline_free(&a->d.p);
@@ -32,42 +45,85 @@ static int recover_done(app *a, int key, void *ctx)
             a->d.p.dir = dir;
             doc_commit(&a->d);
             a->d.journal_change = a->d.change;
-            app_message(a, STYLE_OK, "recovered the unsaved edits; s saves them");
+            unsigned first;
+            size_t more = journal_kept(a->d.p.dir, &first);
+            if (more)
+                app_message(a, STYLE_OK,
+                            "recovered the unsaved edits; s saves them (%zu more kept in "
+                            ".weir/, offered at the next start)",
+                            more);
+            else
+                app_message(a, STYLE_OK, "recovered the unsaved edits; s saves them");
         } else {
-            app_message(a, STYLE_ERROR, "cannot recover: %s", err);
+            app_message(a, STYLE_ERROR, "cannot recover: %s (kept in %s)", err, name);
         }
-        return EV_CLOSE | EV_RELAYOUT | EV_REDRAW;
-    }
-    if (key == 'd') {
-        journal_remove(a->d.p.dir);
+        r |= EV_RELAYOUT;
+    } else if (key == 'd') {
+        journal_remove_kept(a->d.p.dir, n);
         app_message(a, STYLE_NORMAL, "discarded the unsaved edits");
+        /* an older one answered: offer the next, under this question */
+        view *q = offer_kept(a);
+        if (q && a->n_views >= 2 && a->views[a->n_views - 1] == q) {
+            a->views[a->n_views - 1] = a->views[a->n_views - 2];
+            a->views[a->n_views - 2] = q;
+        }
     } else {
-        app_message(a, STYLE_NORMAL, "kept the journal; the next start asks again");
-        a->d.journal_change = a->d.change; /* do not overwrite it until an edit */
+        unsigned first;
+        size_t kept = journal_kept(a->d.p.dir, &first);
+        if (kept > 1)
+            app_message(a, STYLE_NORMAL, "kept %zu journals in .weir/; the next start asks again",
+                        kept);
+        else
+            app_message(a, STYLE_NORMAL, "kept the journal in %s; the next start asks again", name);
     }
-    return EV_CLOSE | EV_REDRAW;
+    free(name);
+    return r;
+}
+
+/* Offer the oldest kept journal; NULL when there is none (or it is
+ * damaged, which is said and left in place). */
+static view *offer_kept(app *a)
+{
+    unsigned n;
+    size_t count = journal_kept(a->d.p.dir, &n);
+    if (!count)
+        return NULL;
+    pipeline rec;
+    code_origins o;
+    char err[256], *base = NULL, *name = journal_kept_name(n);
+    if (!journal_read(a->d.p.dir, n, &rec, &o, &base, err, sizeof(err))) {
+        app_message(a, STYLE_WARNING, "ignored a damaged recovery journal: %s", name);
+        free(name);
+        return NULL;
+    }
+    offered = n;
+    strbuf sb;
+    strbuf_init(&sb);
+    journal_disk_changes(a->d.p.dir, base, &sb);
+    if (count > 1)
+        strbuf_printf(&sb, "weir stopped with unsaved edits (the oldest of %zu kept).\n", count);
+    else
+        strbuf_puts(&sb, "weir stopped with unsaved edits.\n");
+    strbuf_puts(&sb, "Recovering gives, against the files on disk now:\n");
+    journal_describe(&a->d.p, &rec, &sb);
+    strbuf_printf(&sb, "Esc: decide later - kept in %s", name);
+    view *q = confirm_open(a, "recover unsaved edits?", sb.data,
+                           "r recover  d discard  Esc decide later", "rd", recover_done, NULL);
+    strbuf_free(&sb);
+    free(base);
+    free(name);
+    pipeline_free(&rec);
+    code_origins_free(&o);
+    return q;
 }
 
 void startup_offer_recovery(app *a)
 {
-    pipeline rec;
-    code_origins o;
-    char err[256];
-    if (!journal_read(a->d.p.dir, &rec, &o, err, sizeof(err))) {
-        app_message(a, STYLE_WARNING, "ignored a damaged recovery journal in .weir/");
-        return;
-    }
-    strbuf sb;
-    strbuf_init(&sb);
-    strbuf_puts(&sb, "weir stopped with unsaved edits. Recovering gives:\n");
-    size_t before = sb.len;
-    journal_describe(&a->d.p, &rec, &sb);
-    (void)before;
-    confirm_open(a, "recover unsaved edits?", sb.data, "r recover  d discard  Esc decide later",
-                 "rd", recover_done, NULL);
-    strbuf_free(&sb);
-    pipeline_free(&rec);
-    code_origins_free(&o);
+    /* never let this session's journal overwrite the last one's */
+    if (!journal_set_aside(a->d.p.dir))
+        app_message(a, STYLE_ERROR,
+                    "cannot set the recovery journal aside in .weir/; journalling is off");
+    offer_kept(a);
 }
 
 /* `weir new DIR --name NAME`, quietly: its messages would land on the
@@ -115,6 +171,7 @@ static int create_done(app *a, int key, void *ctx)
         if (ok) {
             doc_free(&a->d);
             ok = doc_load(&a->d, dir, lerr, sizeof(lerr));
+            journal_note_disk(dir);
             if (!ok) {
                 doc_new(&a->d, dir, name);
                 snprintf(err, sizeof(err), "%s", lerr);

@@ -50,10 +50,24 @@ static snapshot *grow(snapshot **arr, size_t *n, size_t *cap)
 void undo_push(undo_stack *u, const pipeline *p, const code_origins *o, const char *selected,
                const char *label)
 {
+    if (u->has_mark && u->mark > u->n_undo)
+        u->has_mark = false; /* the marked state was on the redo stack */
     for (size_t i = 0; i < u->n_redo; i++)
         snap_free(&u->redo[i]);
     u->n_redo = 0;
     snap_take(grow(&u->undo, &u->n_undo, &u->cap_undo), p, o, selected, label);
+}
+
+void undo_mark(undo_stack *u, unsigned long token)
+{
+    u->mark = u->n_undo;
+    u->mark_token = token;
+    u->has_mark = true;
+}
+
+bool undo_at_mark(const undo_stack *u, unsigned long token)
+{
+    return u->has_mark && u->mark_token == token && u->mark == u->n_undo;
 }
 
 void undo_drop(undo_stack *u)

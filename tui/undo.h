@@ -24,6 +24,11 @@ typedef struct snapshot {
 typedef struct undo_stack {
     snapshot *undo, *redo;
     size_t n_undo, n_redo, cap_undo, cap_redo;
+    /* the marked (saved) position: the state with mark undo snapshots
+     * below it; has_mark goes when a push clears the redo stack past it */
+    size_t mark;
+    unsigned long mark_token;
+    bool has_mark;
 } undo_stack;
 
 void undo_init(undo_stack *u);
@@ -32,6 +37,12 @@ void undo_free(undo_stack *u);
 /* Record the state before an edit; clears the redo stack. */
 void undo_push(undo_stack *u, const pipeline *p, const code_origins *o, const char *selected,
                const char *label);
+
+/* Mark the current position (the saved state), with a token the caller
+ * checks against (its save counter), and ask whether the current position
+ * is the marked one under that token. */
+void undo_mark(undo_stack *u, unsigned long token);
+bool undo_at_mark(const undo_stack *u, unsigned long token);
 
 /* Drop the last pushed snapshot (an edit that turned out to change nothing). */
 void undo_drop(undo_stack *u);

@@ -16,8 +16,10 @@
 #include "fieldcheck.h"
 #include "fsutil.h"
 #include "journal.h"
+#include "load.h"
 #include "undo.h"
 #include "util.h"
+#include "writer.h"
 
 static char tmpdir[256];
 
@@ -251,7 +253,7 @@ static void test_journal_roundtrip(void **state)
     free(ign);
     pipeline r;
     code_origins ro;
-    assert_true(journal_read(tmpdir, &r, &ro, err, sizeof(err)));
+    assert_true(journal_read(tmpdir, 0, &r, &ro, NULL, err, sizeof(err)));
     assert_int_equal(r.n_nodes, 3);
     assert_int_equal(pipeline_find(&r, "orders")->x, 7);
     assert_true(node_has_input(pipeline_find(&r, "out"), "enrich"));
@@ -275,11 +277,140 @@ static void test_journal_roundtrip(void **state)
     assert_int_equal(
         fs_write_atomic(jp, "weir-journal 1\npipeline.yaml 999\nweir: 1\n", 40, err, sizeof(err)),
         0);
-    assert_false(journal_read(tmpdir, &r, &ro, err, sizeof(err)));
+    assert_false(journal_read(tmpdir, 0, &r, &ro, NULL, err, sizeof(err)));
     assert_non_null(strstr(err, "damaged"));
     journal_remove(tmpdir);
     assert_false(journal_exists(tmpdir));
     free(jp);
+    code_origins_free(&o);
+    pipeline_free(&p);
+}
+
+/* recovery: undoing back to the saved state clears "unsaved"; an edit
+ * made after undoing past the save loses that state for good. */
+static void test_undo_back_to_saved(void **state)
+{
+    (void)state;
+    doc d;
+    doc_new(&d, tmpdir, "t");
+    doc_begin(&d, NULL, "add");
+    edit_add(&d.p, NODE_SOURCE, "kafka", "orders", NULL);
+    doc_commit(&d);
+    char *sel = NULL;
+    const char *label;
+    assert_true(doc_undo(&d, &sel, &label));
+    assert_true(doc_dirty(&d)); /* never saved: the empty start is not "saved" */
+    assert_true(doc_redo(&d, &sel, &label));
+    diag_list out;
+    diag_list_init(&out);
+    assert_true(doc_save(&d, &out));
+    assert_false(doc_dirty(&d));
+    doc_begin(&d, NULL, "add");
+    edit_add(&d.p, NODE_SINK, "stdout", "out", NULL);
+    doc_commit(&d);
+    assert_true(doc_dirty(&d));
+    assert_true(doc_undo(&d, &sel, &label));
+    assert_false(doc_dirty(&d));
+    assert_true(doc_redo(&d, &sel, &label));
+    assert_true(doc_dirty(&d));
+    assert_true(doc_undo(&d, &sel, &label));
+    assert_false(doc_dirty(&d));
+    assert_true(doc_undo(&d, &sel, &label)); /* before the save */
+    assert_true(doc_dirty(&d));
+    assert_true(doc_redo(&d, &sel, &label));
+    assert_false(doc_dirty(&d));
+    /* undo past the save, then a new edit: the saved state is gone */
+    assert_true(doc_undo(&d, &sel, &label));
+    doc_begin(&d, NULL, "add");
+    edit_add(&d.p, NODE_SINK, "stdout", "x", NULL);
+    doc_commit(&d);
+    assert_true(doc_undo(&d, &sel, &label));
+    assert_true(doc_dirty(&d));
+    diag_list_free(&out);
+    free(sel);
+    doc_free(&d);
+    /* a loaded pipeline: the state it was loaded in is saved */
+    char err[256];
+    assert_true(doc_load(&d, tmpdir, err, sizeof(err)));
+    doc_begin(&d, NULL, "add");
+    edit_add(&d.p, NODE_SINK, "stdout", "y", NULL);
+    doc_commit(&d);
+    assert_true(doc_dirty(&d));
+    sel = NULL;
+    assert_true(doc_undo(&d, &sel, &label));
+    assert_false(doc_dirty(&d));
+    free(sel);
+    doc_free(&d);
+}
+
+/* recovery: journals are set aside at start-up and never overwritten; the
+ * journal knows the files it was made against. */
+static void test_journal_kept_and_base(void **state)
+{
+    (void)state;
+    pipeline p;
+    chain(&p, tmpdir);
+    code_origins o;
+    code_origins_init(&o);
+    char err[256];
+    diag_list out;
+    diag_list_init(&out);
+    assert_true(pipeline_save(&p, tmpdir, &out));
+    journal_note_disk(tmpdir);
+    unsigned first = 99;
+    assert_int_equal(journal_kept(tmpdir, &first), 0);
+    assert_true(journal_set_aside(tmpdir)); /* nothing to set aside */
+    assert_true(journal_write(&p, &o, err, sizeof(err)));
+    assert_true(journal_set_aside(tmpdir));
+    assert_false(journal_exists(tmpdir));
+    free(p.owner);
+    p.owner = xstrdup("team-new");
+    assert_true(journal_write(&p, &o, err, sizeof(err)));
+    assert_true(journal_set_aside(tmpdir));
+    assert_int_equal(journal_kept(tmpdir, &first), 2);
+    assert_int_equal(first, 1);
+    pipeline r, disk;
+    code_origins ro;
+    char *base = NULL;
+    assert_true(journal_read(tmpdir, 2, &r, &ro, &base, err, sizeof(err)));
+    assert_string_equal(r.owner, "team-new");
+    strbuf sb;
+    strbuf_init(&sb);
+    journal_disk_changes(tmpdir, base, &sb);
+    assert_null(sb.data && sb.len ? sb.data : NULL); /* the files are as they were */
+    diag_list_clear(&out);
+    assert_true(pipeline_load(tmpdir, &disk, &out));
+    journal_describe(&disk, &r, &sb);
+    assert_non_null(strstr(sb.data, "~ owner: team-new (on disk: (none))"));
+    strbuf_free(&sb);
+    /* someone changes pipeline.yaml (git pull) */
+    char *py = fs_join(tmpdir, "pipeline.yaml"), *data;
+    size_t len;
+    assert_int_equal(fs_read_file(py, 1 << 20, &data, &len, err, sizeof(err)), 0);
+    assert_int_equal(fs_write_atomic(py, data, len - 1, err, sizeof(err)), 0);
+    strbuf_init(&sb);
+    journal_disk_changes(tmpdir, base, &sb);
+    assert_non_null(strstr(sb.data, "pipeline.yaml changed on disk"));
+    assert_null(strstr(sb.data, "layout.yaml"));
+    strbuf_free(&sb);
+    free(data);
+    free(py);
+    free(base);
+    pipeline_free(&r);
+    pipeline_free(&disk);
+    code_origins_free(&ro);
+    /* recovering moves it back to the journal; discarding removes it */
+    assert_true(journal_restore_kept(tmpdir, 1, err, sizeof(err)));
+    assert_true(journal_exists(tmpdir));
+    assert_int_equal(journal_kept(tmpdir, &first), 1);
+    assert_int_equal(first, 2);
+    journal_remove_kept(tmpdir, 2);
+    assert_int_equal(journal_kept(tmpdir, &first), 0);
+    /* the next one set aside is numbered after the highest kept */
+    assert_true(journal_set_aside(tmpdir));
+    assert_int_equal(journal_kept(tmpdir, &first), 1);
+    assert_int_equal(first, 1);
+    diag_list_free(&out);
     code_origins_free(&o);
     pipeline_free(&p);
 }
@@ -322,6 +453,8 @@ int main(void)
         cmocka_unit_test(test_undo_redo_unbounded),
         cmocka_unit_test_setup_teardown(test_doc_dirty_and_validation, setup_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_journal_roundtrip, setup_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_undo_back_to_saved, setup_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_journal_kept_and_base, setup_dir, remove_dir),
         cmocka_unit_test(test_field_checks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
