@@ -102,7 +102,10 @@ void canvas_build_overview(canvas *cv, const pipeline *p, int view_w, int view_h
         b->y = (int)((long long)(full.box[i].y + 1 - full.min_y) * sy / 1000);
         items[i] = (order_item){i, b->x, b->y};
     }
-    /* Push overlapping boxes down, scanning left to right. */
+    /* Push overlapping boxes down, scanning left to right.  Boxes in a row
+     * keep two blank cells between them: one for the left box's outgoing
+     * edges, one for the right box's arrow, so no label butts into an edge
+     * of another node. */
     qsort(items, cv->n, sizeof(order_item), by_xy);
     for (size_t k = 0; k < cv->n; k++) {
         cbox *b = &cv->box[items[k].i];
@@ -111,7 +114,7 @@ void canvas_build_overview(canvas *cv, const pipeline *p, int view_w, int view_h
             moved = false;
             for (size_t j = 0; j < k; j++) {
                 const cbox *o = &cv->box[items[j].i];
-                if (b->x < o->x + o->w + 1 && o->x < b->x + b->w + 1 && b->y == o->y) {
+                if (b->x < o->x + o->w + 2 && o->x < b->x + b->w + 2 && b->y == o->y) {
                     b->y++;
                     moved = true;
                 }

@@ -6,15 +6,19 @@
 #include "util.h"
 #include "uwidth.h"
 
-enum { MARGIN = 6, CHANNEL_TRIES = 48 };
+enum { MARGIN = 6, CHANNEL_TRIES = 48, MIXED = -1 };
 
 typedef struct router {
     picture *pic;
     const canvas *cv;
-    /* Per cell and direction, the edge running through it (1 + source,
-     * 1 + target).  An edge may only share a run with edges of the same
-     * source (fan-out) or the same target (fan-in), so those merge into
-     * trees while unrelated edges stay apart (they may still cross). */
+    /* Per cell and direction, the edges running through it: 1 + their
+     * common source and 1 + their common target, MIXED where they differ,
+     * 0 where no edge runs.  An edge may only share a run with edges that
+     * all have its source (fan-out) or all have its target (fan-in), so
+     * those merge into trees while unrelated edges stay apart; they may
+     * only cross straight through each other (┼).  A box's ports (the cell
+     * right of it and the cell left of it, on its middle row) are held for
+     * its own edges from the start, so no other edge turns or runs there. */
     int32_t *h_src, *h_tgt, *v_src, *v_tgt;
 } router;
 
@@ -142,7 +146,8 @@ static bool search(router *r, route *rt, int sx, int sy, int tx, int ty)
     heap hp = {0};
     int32_t start = STATE(sx, sy, 0), goal = STATE(tx, ty, 0);
     bool found = false;
-    if (cell_free(r, sx, sy, false, rt)) {
+    if (cell_free(r, sx, sy, false, rt) && cell_free(r, sx, sy, true, rt) &&
+        cell_free(r, tx, ty, true, rt)) {
         dist[start] = 0;
         prev[start] = -1;
         heap_push(&hp, 0, start);
@@ -216,24 +221,74 @@ static bool search(router *r, route *rt, int sx, int sy, int tx, int ty)
     return found;
 }
 
+/* Add an edge to the set running through a cell one way. */
+static void claim_cell(router *r, int x, int y, bool vertical, int32_t src, int32_t tgt)
+{
+    pcell *c = cell(r->pic, x, y);
+    if (!c || c->box >= 0)
+        return;
+    size_t k = (size_t)(c - r->pic->cells);
+    int32_t *s = &(vertical ? r->v_src : r->h_src)[k], *t = &(vertical ? r->v_tgt : r->h_tgt)[k];
+    if (*s == 0 && *t == 0) {
+        *s = src;
+        *t = tgt;
+        return;
+    }
+    if (*s != src)
+        *s = MIXED;
+    if (*t != tgt)
+        *t = MIXED;
+}
+
 static void claim(router *r, const route *rt)
 {
+    int32_t src = (int32_t)rt->from + 1, tgt = (int32_t)rt->to + 1;
     for (int i = 0; i + 1 < rt->n; i++) {
         int x = rt->x[i], y = rt->y[i], x2 = rt->x[i + 1], y2 = rt->y[i + 1];
-        bool vertical = x == x2;
+        bool vertical = x == x2 && y != y2;
         for (;;) {
-            pcell *c = cell(r->pic, x, y);
-            if (c) {
-                size_t k = (size_t)(c - r->pic->cells);
-                (vertical ? r->v_src : r->h_src)[k] = (int32_t)rt->from + 1;
-                (vertical ? r->v_tgt : r->h_tgt)[k] = (int32_t)rt->to + 1;
-            }
+            claim_cell(r, x, y, vertical, src, tgt);
             if (x == x2 && y == y2)
                 break;
             x += (x2 > x) - (x2 < x);
             y += (y2 > y) - (y2 < y);
         }
     }
+    /* The ends touch a box side and an arrowhead: nothing crosses there. */
+    claim_cell(r, rt->x[0], rt->y[0], true, src, tgt);
+    claim_cell(r, rt->x[rt->n - 1], rt->y[rt->n - 1], true, src, tgt);
+}
+
+/* Hold each box's ports for its own edges: the out port (the cell right of
+ * the box) for edges from it, the in port (the two cells left of it, so
+ * its arrow has a stem) for edges into it.  Where the ports of neighbouring
+ * boxes fall on one cell, the box that has edges that way keeps it; if both
+ * do, nobody routes cleanly through it.  The stem cell yields to any port. */
+static void reserve_ports(router *r, const bool *has_out, const bool *has_in)
+{
+    const canvas *cv = r->cv;
+    for (int pass = 0; pass < 3; pass++)
+        for (size_t i = 0; i < cv->n; i++) {
+            const cbox *b = &cv->box[i];
+            bool out = pass == 0;
+            int x = out ? b->x + b->w : b->x - pass, y = b->y + b->h / 2;
+            pcell *c = cell(r->pic, x, y);
+            if (!c || c->box >= 0)
+                continue;
+            size_t k = (size_t)(c - r->pic->cells);
+            int32_t src = out ? (int32_t)i + 1 : MIXED, tgt = out ? MIXED : (int32_t)i + 1;
+            bool used = out ? has_out[i] : has_in[i];
+            if (r->h_src[k] || r->h_tgt[k]) {
+                /* taken by a neighbour's port (or by overlapping boxes) */
+                int32_t es = r->h_src[k];
+                if (!used || pass == 2)
+                    continue;
+                if (es <= 0 || has_out[es - 1])
+                    src = tgt = MIXED;
+            }
+            r->h_src[k] = r->v_src[k] = src;
+            r->h_tgt[k] = r->v_tgt[k] = tgt;
+        }
 }
 
 static void route_edge(router *r, route *rt)
@@ -244,6 +299,9 @@ static void route_edge(router *r, route *rt)
     rt->clean = true;
     if (!cell(r->pic, sx, sy) || !cell(r->pic, tx, ty))
         goto unclean; /* an end lies outside a clipped picture */
+    if (!cell_free(r, sx, sy, false, rt) || !cell_free(r, sx, sy, true, rt) ||
+        !cell_free(r, tx, ty, false, rt) || !cell_free(r, tx, ty, true, rt))
+        goto unclean; /* an end is held for other edges: no clean way */
     if (tx >= sx) {
         if (sy == ty && free_run(r, sx, sy, tx, ty, rt)) {
             set_pts(rt, 2, (int[]){sx, tx}, (int[]){sy, ty});
@@ -264,8 +322,10 @@ static void route_edge(router *r, route *rt)
     if (search(r, rt, sx, sy, tx, ty))
         goto done;
 unclean:
-    /* Nothing clean: a plain three-segment route over whatever is there. */
+    /* Nothing at all: a plain three-segment route, drawn last and only
+     * where it cannot be mistaken for part of another edge. */
     rt->clean = false;
+    rt->gapped = true;
     int cx = tx - 2 >= sx ? tx - 2 : sx;
     set_pts(rt, 4, (int[]){sx, cx, cx, tx}, (int[]){sy, sy, ty, ty});
     return;
@@ -295,6 +355,120 @@ static void draw_route(picture *pic, const route *rt)
             link(pic, x, y, in);
         }
     }
+}
+
+/* Walk a route cell by cell: f(ctx, x, y, links of the route there). */
+static void walk_route(const route *rt, void (*f)(void *, int, int, uint8_t), void *ctx)
+{
+    int x = rt->x[0], y = rt->y[0];
+    uint8_t in = LINK_L;
+    for (int i = 0; i + 1 < rt->n; i++) {
+        int x2 = rt->x[i + 1], y2 = rt->y[i + 1];
+        while (x != x2 || y != y2) {
+            int dx = (x2 > x) - (x2 < x), dy = (y2 > y) - (y2 < y);
+            uint8_t out = dx > 0 ? LINK_R : dx < 0 ? LINK_L : dy > 0 ? LINK_D : LINK_U;
+            f(ctx, x, y, (uint8_t)(in | out));
+            in = dx > 0 ? LINK_L : dx < 0 ? LINK_R : dy > 0 ? LINK_U : LINK_D;
+            x += dx;
+            y += dy;
+        }
+    }
+    f(ctx, x, y, (uint8_t)(in | LINK_R));
+}
+
+typedef struct gap_walk {
+    router *r;
+    const route *rt;
+    int n, cap;
+    int *x, *y;
+    uint8_t *links;
+    uint8_t *kind; /* GAP_* */
+} gap_walk;
+
+enum { GAP_NO, GAP_EMPTY, GAP_CROSS };
+
+static void gap_collect(void *ctx, int x, int y, uint8_t links)
+{
+    gap_walk *g = ctx;
+    if (g->n == g->cap) {
+        g->cap = g->cap ? g->cap * 2 : 64;
+        g->x = xrealloc(g->x, (size_t)g->cap * sizeof(int));
+        g->y = xrealloc(g->y, (size_t)g->cap * sizeof(int));
+        g->links = xrealloc(g->links, (size_t)g->cap);
+        g->kind = xrealloc(g->kind, (size_t)g->cap);
+    }
+    pcell *c = cell(g->r->pic, x, y);
+    const uint8_t H = LINK_L | LINK_R, V = LINK_U | LINK_D;
+    uint8_t kind = GAP_NO;
+    /* Empty and not a port or run held for edges this one is not kin to;
+     * or a straight line met straight across, where ┼ is a true crossing. */
+    if (c && c->box < 0 && !c->links && cell_free(g->r, x, y, false, g->rt) &&
+        cell_free(g->r, x, y, true, g->rt))
+        kind = GAP_EMPTY;
+    else if (c && c->box < 0 && ((c->links == V && links == H) || (c->links == H && links == V)) &&
+             cell_free(g->r, x, y, links == V, g->rt))
+        kind = GAP_CROSS;
+    g->x[g->n] = x;
+    g->y[g->n] = y;
+    g->links[g->n] = links;
+    g->kind[g->n] = kind;
+    g->n++;
+}
+
+/* Whether a line beside path cell i (not on the path) points into it. */
+static bool gap_touched(const picture *pic, const gap_walk *g, int i)
+{
+    static const uint8_t toward[4] = {LINK_L, LINK_U, LINK_R, LINK_D};
+    for (int d = 0; d < 4; d++) {
+        int nx = g->x[i] + DX[d], ny = g->y[i] + DY[d];
+        if ((i > 0 && g->x[i - 1] == nx && g->y[i - 1] == ny) ||
+            (i + 1 < g->n && g->x[i + 1] == nx && g->y[i + 1] == ny))
+            continue;
+        const pcell *n = cell((picture *)pic, nx, ny);
+        if (n && n->box < 0 && (n->links & toward[d]))
+            return true;
+    }
+    return false;
+}
+
+/* A route that found no way apart: draw only its cells that are empty or
+ * cross a straight line straight through, and only where its neighbours
+ * along the route are drawn too, so each drawn piece ends in a blank before
+ * any other line and never joins or runs along it. */
+static void draw_gapped(router *r, const route *rt)
+{
+    picture *pic = r->pic;
+    gap_walk g = {.r = r, .rt = rt};
+    walk_route(rt, gap_collect, &g);
+    bool *draw = xmalloc((size_t)g.n * sizeof(bool));
+    for (int i = 0; i < g.n; i++)
+        draw[i] = g.kind[i] != GAP_NO && (i == 0 || g.kind[i - 1] != GAP_NO) &&
+                  (i == g.n - 1 || g.kind[i + 1] != GAP_NO) &&
+                  (g.kind[i] == GAP_CROSS || !gap_touched(pic, &g, i));
+    /* A crossing needs both arms drawn, and nothing ends against an
+     * undrawn crossing (that would read as a tee). */
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (int i = 0; i < g.n; i++) {
+            if (!draw[i])
+                continue;
+            bool prev = i == 0 || draw[i - 1], next = i == g.n - 1 || draw[i + 1];
+            bool prev_x = i > 0 && g.kind[i - 1] == GAP_CROSS && !draw[i - 1];
+            bool next_x = i + 1 < g.n && g.kind[i + 1] == GAP_CROSS && !draw[i + 1];
+            if ((g.kind[i] == GAP_CROSS && !(prev && next)) || prev_x || next_x) {
+                draw[i] = false;
+                changed = true;
+            }
+        }
+    }
+    for (int i = 0; i < g.n; i++)
+        if (draw[i])
+            cell(pic, g.x[i], g.y[i])->links |= g.links[i];
+    free(draw);
+    free(g.x);
+    free(g.y);
+    free(g.links);
+    free(g.kind);
 }
 
 uint32_t link_glyph(uint8_t l, bool ascii)
@@ -463,6 +637,19 @@ void picture_build(picture *pic, const canvas *cv, const badge *badges, bool asc
                 xcalloc(ncell, sizeof(int32_t)),
                 xcalloc(ncell, sizeof(int32_t)),
                 xcalloc(ncell, sizeof(int32_t))};
+    bool *has_out = xcalloc(p->n_nodes + 1, sizeof(bool)),
+         *has_in = xcalloc(p->n_nodes + 1, sizeof(bool));
+    for (size_t i = 0; i < p->n_nodes; i++)
+        for (size_t k = 0; k < p->nodes[i].n_inputs; k++) {
+            ptrdiff_t from = pipeline_index_of(p, p->nodes[i].inputs[k]);
+            if (from >= 0 && (size_t)from != i) {
+                has_out[from] = true;
+                has_in[i] = true;
+            }
+        }
+    reserve_ports(&r, has_out, has_in);
+    free(has_out);
+    free(has_in);
     for (size_t i = 0; i < p->n_nodes; i++) {
         const node *n = &p->nodes[i];
         for (size_t k = 0; k < n->n_inputs; k++) {
@@ -473,13 +660,13 @@ void picture_build(picture *pic, const canvas *cv, const badge *badges, bool asc
             rt->from = (size_t)from;
             rt->to = i;
             route_edge(&r, rt);
-            draw_route(pic, rt);
+            if (!rt->gapped)
+                draw_route(pic, rt);
         }
     }
-    free(r.h_src);
-    free(r.h_tgt);
-    free(r.v_src);
-    free(r.v_tgt);
+    for (size_t e = 0; e < pic->n_routes; e++)
+        if (pic->routes[e].gapped)
+            draw_gapped(&r, &pic->routes[e]);
     for (size_t k = 0; k < ncell; k++) {
         pcell *c = &pic->cells[k];
         if (c->links && c->box < 0) {
@@ -489,8 +676,16 @@ void picture_build(picture *pic, const canvas *cv, const badge *badges, bool asc
     }
     for (size_t e = 0; e < pic->n_routes; e++) {
         const route *rt = &pic->routes[e];
-        put(pic, rt->x[rt->n - 1], rt->y[rt->n - 1], ascii ? '>' : 0x25B6, CS_EDGE);
+        int x = rt->x[rt->n - 1], y = rt->y[rt->n - 1];
+        /* A gapped edge's arrow only where the cell is its target's own
+         * port, not one it shares with the box on its left. */
+        if (!rt->gapped || (cell_free(&r, x, y, false, rt) && cell_free(&r, x, y, true, rt)))
+            put(pic, x, y, ascii ? '>' : 0x25B6, CS_EDGE);
     }
+    free(r.h_src);
+    free(r.h_tgt);
+    free(r.v_src);
+    free(r.v_tgt);
     for (size_t i = 0; i < cv->n; i++)
         draw_box(pic, cv, i, badges ? badges[i] : BADGE_OK, ascii);
 }

@@ -4,9 +4,10 @@
  * around the boxes and enters its target box from the left through an
  * arrowhead.  Edges into one target share their last vertical run and edges
  * out of one source share their first, so fan-in and fan-out read as trees
- * (├ ┬ ┤).  The picture is a grid of cells (glyph + semantic style) the
- * curses layer copies to the screen; no curses here.  A picture owns its
- * cells and routes. */
+ * (├ ┬ ┤); edges with neither end in common never share a run or a tee and
+ * only cross straight through each other (┼).  The picture is a grid of cells (glyph + semantic
+ * style) the curses layer copies to the screen; no curses here.  A picture owns its cells and
+ * routes. */
 #ifndef WEIR_ROUTE_H
 #define WEIR_ROUTE_H
 
@@ -44,7 +45,9 @@ typedef struct route {
     size_t from, to; /* node indices */
     int n;           /* points in the polyline */
     int x[ROUTE_MAX_PTS], y[ROUTE_MAX_PTS];
-    bool clean; /* avoids every box and every other target's vertical run */
+    bool clean;  /* avoids every box; shares cells only with its own fan-in/out */
+    bool gapped; /* no way apart from unrelated edges: drawn only where nothing
+                    else is, with gaps, and never merging into another edge */
 } route;
 
 typedef struct picture {

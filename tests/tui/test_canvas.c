@@ -147,6 +147,101 @@ static bool route_hits_box(const canvas *cv, const route *rt)
     return false;
 }
 
+/* Direction bits of route rt at (x, y): LINK_L|LINK_R for a straight
+ * horizontal pass, LINK_U|LINK_D for a vertical one, two perpendicular bits
+ * for a bend; the ends count the box side and the arrowhead as links. */
+static uint8_t route_links_at(const route *rt, int x, int y)
+{
+    uint8_t l = 0;
+    if (rt->x[0] == x && rt->y[0] == y)
+        l |= LINK_L;
+    if (rt->x[rt->n - 1] == x && rt->y[rt->n - 1] == y)
+        l |= LINK_R;
+    for (int i = 0; i + 1 < rt->n; i++) {
+        int cx = rt->x[i], cy = rt->y[i], x2 = rt->x[i + 1], y2 = rt->y[i + 1];
+        while (cx != x2 || cy != y2) {
+            int dx = (x2 > cx) - (x2 < cx), dy = (y2 > cy) - (y2 < cy);
+            if (cx == x && cy == y)
+                l |= dx > 0 ? LINK_R : dx < 0 ? LINK_L : dy > 0 ? LINK_D : LINK_U;
+            cx += dx;
+            cy += dy;
+            if (cx == x && cy == y)
+                l |= dx > 0 ? LINK_L : dx < 0 ? LINK_R : dy > 0 ? LINK_U : LINK_D;
+        }
+    }
+    return l;
+}
+
+/* The number of cells where an edge shares a cell with an edge of another
+ * source and another target, other than a straight perpendicular crossing
+ * drawn as ┼ (such a shared run or tee reads as a wrong connection). */
+static int unrelated_sharing(const picture *pic)
+{
+    int bad = 0;
+    for (int y = pic->y0; y < pic->y0 + pic->h; y++)
+        for (int x = pic->x0; x < pic->x0 + pic->w; x++) {
+            const pcell *c = picture_at(pic, x, y);
+            if (!c->links)
+                continue;
+            for (size_t a = 0; a < pic->n_routes; a++) {
+                uint8_t la = route_links_at(&pic->routes[a], x, y);
+                if (!la)
+                    continue;
+                for (size_t b = a + 1; b < pic->n_routes; b++) {
+                    const route *ra = &pic->routes[a], *rb = &pic->routes[b];
+                    /* a gapped route is only drawn where nothing else is */
+                    if (ra->from == rb->from || ra->to == rb->to || ra->gapped || rb->gapped)
+                        continue;
+                    uint8_t lb = route_links_at(rb, x, y);
+                    if (!lb)
+                        continue;
+                    const uint8_t H = LINK_L | LINK_R, V = LINK_U | LINK_D;
+                    bool crossing = ((la == H && lb == V) || (la == V && lb == H)) && c->box < 0 &&
+                                    c->ch == 0x253C;
+                    if (!crossing)
+                        bad++;
+                }
+            }
+        }
+    return bad;
+}
+
+static node *at(node *n, int x, int y)
+{
+    n->has_xy = true;
+    n->x = x;
+    n->y = y;
+    return n;
+}
+
+static void test_unrelated_edges_never_share(void **state)
+{
+    (void)state;
+    /* samples/customer_360 after `a stdout` on orders: the new sink lands
+     * beside customers, right where customers -> enrich used to turn. */
+    pipeline p;
+    pipeline_init(&p);
+    at(add(&p, "customers", NODE_SOURCE, "postgres", NULL, NULL), 2, 8);
+    at(add(&p, "orders", NODE_SOURCE, "kafka", NULL, NULL), 2, 1);
+    at(add(&p, "enrich", NODE_TRANSFORM, "sql", "orders", "customers"), 28, 4);
+    at(add(&p, "mask_pii", NODE_TRANSFORM, "lua", "enrich", NULL), 54, 4);
+    at(add(&p, "stdout", NODE_SINK, "stdout", "orders", NULL), 22, 8);
+    at(add(&p, "warehouse", NODE_SINK, "postgres", "mask_pii", NULL), 80, 4);
+    canvas cv;
+    canvas_build(&cv, &p);
+    picture pic;
+    picture_build(&pic, &cv, NULL, false);
+    assert_int_equal(pic.n_routes, 5);
+    assert_int_equal(unrelated_sharing(&pic), 0);
+    for (size_t i = 0; i < pic.n_routes; i++) {
+        assert_true(pic.routes[i].clean);
+        assert_false(route_hits_box(&cv, &pic.routes[i]));
+    }
+    picture_free(&pic);
+    canvas_free(&cv);
+    pipeline_free(&p);
+}
+
 static void test_route_straight_and_arrow(void **state)
 {
     (void)state;
@@ -297,17 +392,16 @@ static void test_route_fan_in_shares_channel(void **state)
     pipeline_free(&p);
 }
 
-static void test_routes_avoid_boxes_in_a_big_graph(void **state)
+/* A tangled but reproducible graph: n nodes, 8 sources, the last 8 sinks. */
+static void tangled(pipeline *p, int n)
 {
-    (void)state;
-    pipeline p;
-    pipeline_init(&p);
+    pipeline_init(p);
     char id[32], in1[32], in2[32];
     unsigned seed = 7;
-    for (int i = 0; i < 60; i++) {
+    for (int i = 0; i < n; i++) {
         snprintf(id, sizeof(id), "n%d", i);
         if (i < 8) {
-            add(&p, id, NODE_SOURCE, "kafka", NULL, NULL);
+            add(p, id, NODE_SOURCE, "kafka", NULL, NULL);
             continue;
         }
         /* Inputs picked by a fixed LCG: a tangled but reproducible graph. */
@@ -315,17 +409,24 @@ static void test_routes_avoid_boxes_in_a_big_graph(void **state)
         snprintf(in1, sizeof(in1), "n%u", (seed >> 8) % (unsigned)i);
         seed = seed * 1103515245u + 12345u;
         snprintf(in2, sizeof(in2), "n%u", (seed >> 8) % (unsigned)i);
-        add(&p, id, i >= 52 ? NODE_SINK : NODE_TRANSFORM, i >= 52 ? "stdout" : "sql", in1,
+        add(p, id, i >= n - 8 ? NODE_SINK : NODE_TRANSFORM, i >= n - 8 ? "stdout" : "sql", in1,
             strcmp(in1, in2) ? in2 : NULL);
     }
     /* Sinks never feed anything: rewire inputs that name a sink. */
-    for (size_t i = 0; i < p.n_nodes; i++)
-        for (size_t k = 0; k < p.nodes[i].n_inputs; k++)
-            if (pipeline_find(&p, p.nodes[i].inputs[k])->kind == NODE_SINK) {
-                free(p.nodes[i].inputs[k]);
-                p.nodes[i].inputs[k] = strdup("n0");
+    for (size_t i = 0; i < p->n_nodes; i++)
+        for (size_t k = 0; k < p->nodes[i].n_inputs; k++)
+            if (pipeline_find(p, p->nodes[i].inputs[k])->kind == NODE_SINK) {
+                free(p->nodes[i].inputs[k]);
+                p->nodes[i].inputs[k] = strdup("n0");
             }
-    canvas_autolayout(&p, false);
+    canvas_autolayout(p, false);
+}
+
+static void test_routes_avoid_boxes_in_a_big_graph(void **state)
+{
+    (void)state;
+    pipeline p;
+    tangled(&p, 60);
     canvas cv;
     canvas_build(&cv, &p);
     picture pic;
@@ -339,6 +440,7 @@ static void test_routes_avoid_boxes_in_a_big_graph(void **state)
     }
     /* Nearly all routes find a clean path in a layered layout. */
     assert_true(clean * 10 >= pic.n_routes * 9);
+    assert_int_equal(unrelated_sharing(&pic), 0);
     for (size_t i = 0; i < cv.n; i++)
         assert_false(canvas_overlaps(&cv, i));
     picture_free(&pic);
@@ -454,6 +556,56 @@ static void test_overview_fits_and_does_not_overlap(void **state)
     pipeline_free(&p);
 }
 
+/* In the overview, the cell right of a compact label holds only the start
+ * of an edge from that node and the cell left of it only an arrow into it,
+ * so "▣ out_000 ✓────▶λ xf_001" (a sink seeming to feed a transform)
+ * cannot happen.  Returns the number of labels touched by another edge. */
+static int labels_touched(const picture *pic, const canvas *cv)
+{
+    int bad = 0;
+    for (size_t i = 0; i < cv->n; i++) {
+        const cbox *b = &cv->box[i];
+        const pcell *r = picture_at(pic, b->x + b->w, b->y), *l = picture_at(pic, b->x - 1, b->y);
+        bool own_out = false, own_in = false;
+        for (size_t e = 0; e < pic->n_routes; e++) {
+            const route *rt = &pic->routes[e];
+            own_out |= rt->from == i && rt->x[0] == b->x + b->w && rt->y[0] == b->y;
+            own_in |= rt->to == i && rt->x[rt->n - 1] == b->x - 1 && rt->y[rt->n - 1] == b->y;
+        }
+        if (r && r->box < 0 && r->ch && r->ch != ' ' && !own_out)
+            bad++;
+        if (l && l->box < 0 && l->ch && l->ch != ' ' && !own_in)
+            bad++;
+    }
+    return bad;
+}
+
+static void test_overview_labels_stand_clear_of_edges(void **state)
+{
+    (void)state;
+    pipeline p;
+    tangled(&p, 120);
+    const int sizes[][2] = {{80, 22}, {200, 48}};
+    for (int s = 0; s < 2; s++) {
+        canvas cv;
+        canvas_build_overview(&cv, &p, sizes[s][0], sizes[s][1]);
+        picture pic;
+        picture_build(&pic, &cv, NULL, false);
+        assert_int_equal(labels_touched(&pic, &cv), 0);
+        /* two blank cells between labels in a row: an out port, an in port */
+        for (size_t i = 0; i < cv.n; i++)
+            for (size_t j = 0; j < cv.n; j++) {
+                const cbox *a = &cv.box[i], *b = &cv.box[j];
+                if (i != j && a->y == b->y && a->x <= b->x)
+                    assert_true(b->x >= a->x + a->w + 2);
+            }
+        assert_int_equal(unrelated_sharing(&pic), 0);
+        picture_free(&pic);
+        canvas_free(&cv);
+    }
+    pipeline_free(&p);
+}
+
 static void test_far_positions_are_clipped_not_fatal(void **state)
 {
     (void)state;
@@ -490,11 +642,13 @@ int main(void)
         cmocka_unit_test(test_route_around_a_wall),
         cmocka_unit_test(test_route_backward_edge),
         cmocka_unit_test(test_route_fan_in_shares_channel),
+        cmocka_unit_test(test_unrelated_edges_never_share),
         cmocka_unit_test(test_routes_avoid_boxes_in_a_big_graph),
         cmocka_unit_test(test_hit),
         cmocka_unit_test(test_nearest_and_topo),
         cmocka_unit_test(test_wide_ids_keep_boxes_aligned),
         cmocka_unit_test(test_overview_fits_and_does_not_overlap),
+        cmocka_unit_test(test_overview_labels_stand_clear_of_edges),
         cmocka_unit_test(test_far_positions_are_clipped_not_fatal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
