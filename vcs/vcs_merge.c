@@ -229,6 +229,32 @@ typedef struct merger {
     size_t n_conflicts;
 } merger;
 
+/* Write the merged result canonically: ours_r as it is when nothing
+ * conflicts, else ours_r and theirs_r line-merged with conflict markers
+ * around the lines that differ.  Frees both results. */
+static bool emit_merged(merger *m, char *(*write)(const pipeline *), const char *what,
+                        merge_result *out, char *err, size_t err_size)
+{
+    char *to = write(&m->ours_r);
+    char *tt = m->n_conflicts ? write(&m->theirs_r) : NULL;
+    bool ok = to != NULL;
+    if (!ok) {
+        snprintf(err, err_size, "cannot write the merged %s", what);
+    } else if (!m->n_conflicts) {
+        out->len = strlen(to);
+        out->text = to;
+        to = NULL;
+    } else {
+        ok = tt && with_markers(to, tt, out, err, err_size);
+    }
+    out->n_conflicts = m->n_conflicts;
+    free(to);
+    free(tt);
+    pipeline_free(&m->ours_r);
+    pipeline_free(&m->theirs_r);
+    return ok;
+}
+
 /* Three-way choice for one field: returns which side wins, or -1 for a
  * conflict.  0 = ours, 1 = theirs. */
 static int choose(bool ours_eq_theirs, bool ours_eq_base, bool theirs_eq_base)
@@ -496,23 +522,7 @@ static bool merge_pipeline(const char *base, size_t base_len, const char *ours, 
     m.n_conflicts = 0;
     merge_meta(&m, &b, &o, &t);
     merge_nodes(&m, &b, &o, &t);
-    char *to = writer_pipeline_yaml(&m.ours_r);
-    char *tt = m.n_conflicts ? writer_pipeline_yaml(&m.theirs_r) : NULL;
-    bool ok = to != NULL;
-    if (!ok) {
-        snprintf(err, err_size, "cannot write the merged pipeline");
-    } else if (!m.n_conflicts) {
-        out->len = strlen(to);
-        out->text = to;
-        to = NULL;
-    } else {
-        ok = tt && with_markers(to, tt, out, err, err_size);
-    }
-    out->n_conflicts = m.n_conflicts;
-    free(to);
-    free(tt);
-    pipeline_free(&m.ours_r);
-    pipeline_free(&m.theirs_r);
+    bool ok = emit_merged(&m, writer_pipeline_yaml, "pipeline", out, err, err_size);
     pipeline_free(&b);
     pipeline_free(&o);
     pipeline_free(&t);
@@ -603,23 +613,7 @@ static bool merge_layout(const char *base, size_t base_len, const char *ours, si
             m.n_conflicts++;
     }
     free(keys);
-    char *to = writer_layout_yaml(&m.ours_r);
-    char *tt = m.n_conflicts ? writer_layout_yaml(&m.theirs_r) : NULL;
-    bool ok = to != NULL;
-    if (!ok) {
-        snprintf(err, err_size, "cannot write the merged layout");
-    } else if (!m.n_conflicts) {
-        out->len = strlen(to);
-        out->text = to;
-        to = NULL;
-    } else {
-        ok = tt && with_markers(to, tt, out, err, err_size);
-    }
-    out->n_conflicts = m.n_conflicts;
-    free(to);
-    free(tt);
-    pipeline_free(&m.ours_r);
-    pipeline_free(&m.theirs_r);
+    bool ok = emit_merged(&m, writer_layout_yaml, "layout", out, err, err_size);
     value_free(&vb);
     value_free(&vo);
     value_free(&vt);
