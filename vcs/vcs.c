@@ -551,6 +551,19 @@ vcs_rc vcs_fileset_refresh(vcs_repo *r, vcs_fileset *set, const char *rel, vcs_e
     return vcs_fileset_from_workdir(r, set, err);
 }
 
+/* The pipeline's files in a commit's tree; frees the commit. */
+static vcs_rc fileset_from_commit(vcs_repo *r, git_commit *c, vcs_fileset *out, vcs_error *err)
+{
+    git_tree *tree = NULL;
+    int grc = git_commit_tree(&tree, c);
+    git_commit_free(c);
+    if (grc < 0)
+        return vcs_git_fail(err, grc, "cannot read the commit's tree");
+    vcs_rc rc = vcs_fileset_from_tree(r, tree, out, err);
+    git_tree_free(tree);
+    return rc;
+}
+
 vcs_rc vcs_fileset_for_rev(vcs_repo *r, const char *rev, vcs_fileset *out, vcs_error *err)
 {
     memset(out, 0, sizeof(*out));
@@ -560,14 +573,7 @@ vcs_rc vcs_fileset_for_rev(vcs_repo *r, const char *rev, vcs_fileset *out, vcs_e
     vcs_rc rc = vcs_lookup_commit(r, rev, &c, err);
     if (rc != VCS_OK)
         return rc;
-    git_tree *tree = NULL;
-    int grc = git_commit_tree(&tree, c);
-    git_commit_free(c);
-    if (grc < 0)
-        return vcs_git_fail(err, grc, "cannot read the commit's tree");
-    rc = vcs_fileset_from_tree(r, tree, out, err);
-    git_tree_free(tree);
-    return rc;
+    return fileset_from_commit(r, c, out, err);
 }
 
 /* The old side of a comparison: NULL means HEAD (empty when unborn). */
@@ -580,14 +586,7 @@ vcs_rc vcs_fileset_old(vcs_repo *r, const char *rev, vcs_fileset *out, vcs_error
     vcs_rc rc = vcs_lookup_commit(r, NULL, &c, err);
     if (rc != VCS_OK || !c)
         return rc;
-    git_tree *tree = NULL;
-    int grc = git_commit_tree(&tree, c);
-    git_commit_free(c);
-    if (grc < 0)
-        return vcs_git_fail(err, grc, "cannot read HEAD's tree");
-    rc = vcs_fileset_from_tree(r, tree, out, err);
-    git_tree_free(tree);
-    return rc;
+    return fileset_from_commit(r, c, out, err);
 }
 
 void vcs_fileset_compare(const vcs_fileset *a, const vcs_fileset *b, vcs_changes *out)
