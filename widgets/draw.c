@@ -34,6 +34,11 @@ int draw_text(WINDOW *w, int y, int x, const char *text, int max, style_id s)
 {
     int used = 0;
     size_t len = strlen(text);
+    /* Text that does not fit ends in an ellipsis, so a cut is never
+     * mistaken for the whole message. */
+    bool cut = max > 1 && uw_width(text) > max;
+    if (cut)
+        max--;
     for (size_t i = 0; i < len;) {
         int32_t cp;
         i += uw_decode(text + i, len - i, &cp);
@@ -46,6 +51,10 @@ int draw_text(WINDOW *w, int y, int x, const char *text, int max, style_id s)
             break;
         draw_cp(w, y, x + used, (uint32_t)cp, s);
         used += cw;
+    }
+    if (cut) {
+        draw_cp(w, y, x + used, ascii_only ? '~' : 0x2026, s);
+        used++;
     }
     return used;
 }
