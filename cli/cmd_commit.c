@@ -38,7 +38,7 @@ static int refusal(vcs_rc rc, const vcs_error *err, const char *dir)
         fprintf(stderr,
                 "  create one here with:  weir commit --init %s -m MSG   (or: git init %s)\n", dir,
                 dir);
-        return EXIT_FAIL;
+        return EXIT_USAGE; /* as weir log and weir diff outside a repository */
     case VCS_NO_IDENTITY:
         fprintf(stderr,
                 "  store one in this repository with:  weir commit %s --identity "

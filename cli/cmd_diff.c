@@ -53,7 +53,7 @@ int cmd_diff(int argc, char **argv)
         fprintf(stderr, "weir diff: %s\n", err.message);
         diag_list_free(&diags);
         vcs_close(r);
-        return rc == VCS_BAD_REV ? EXIT_FAIL : EXIT_USAGE;
+        return EXIT_USAGE; /* an unknown revision is a usage error, as in git */
     }
     char a_id[41] = "", b_id[41] = "";
     const char *old_name = revs[0] ? revs[0] : "HEAD";

@@ -61,7 +61,7 @@ echo 'SELECT id, amount FROM orders WHERE amount > 10' >orders/sql/big.sql
 echo '{"id": 1, "amount": 50}' >orders/samples/orders.jsonl
 
 # No repository: a clear message, then --init.
-expect 1 "$WEIR" commit orders -m first
+expect 2 "$WEIR" commit orders -m first
 has "is not inside a git repository"
 has "weir commit --init orders"
 expect 1 "$WEIR" commit orders --init -m first
@@ -119,7 +119,7 @@ has "  + orders -> audit"
 has "~ version: 2 -> 3"
 expect 0 "$WEIR" diff HEAD~2
 has "  + audit (sink stdout)"
-expect 1 "$WEIR" diff no-such-rev
+expect 2 "$WEIR" diff no-such-rev
 has "does not name a commit"
 
 # History.
