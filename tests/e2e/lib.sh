@@ -25,6 +25,11 @@ e2e_init() {
     E2E_SOCK="$E2E_BASE-0"
     mkdir -p "$E2E_TMP/home"
     trap e2e_cleanup EXIT
+    # A test killed by meson's timeout must not leave its tmux servers (and
+    # their weir) running: sh runs no EXIT trap on a signal by itself.
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    trap 'exit 129' HUP
     E2E_TIMEOUT=${E2E_TIMEOUT:-8}
 }
 
