@@ -168,7 +168,8 @@ static void diff_node(const node *a, const node *b, nodes_out *o, graph_diff *d)
     bool type_changed = a->kind != b->kind || !str_eq(a->type, b->type);
     bool desc_changed = !str_eq(a->description, b->description);
     bool inputs_changed = !inputs_equal(a, b);
-    bool moved = a->has_xy != b->has_xy || (a->has_xy && (a->x != b->x || a->y != b->y));
+    /* A node that only gained (or lost) a stored position was not moved by anyone. */
+    bool moved = a->has_xy && b->has_xy && (a->x != b->x || a->y != b->y);
     if (!f.n && !type_changed && !desc_changed && !inputs_changed && !moved)
         return;
     gd_node *g = node_push(o, b, GD_CHANGED);

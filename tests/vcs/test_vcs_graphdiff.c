@@ -156,6 +156,14 @@ static void test_identical_and_moved(void **state)
     assert_int_equal(d.n_moved, 1);
     assert_true(graph_diff_node(&d, "orders")->moved);
     graph_diff_free(&d);
+    pipeline_free(&b);
+
+    /* Gaining a first stored position is not a move. */
+    load(base_yaml, NULL, &b);
+    graph_diff_compute(&b, &a, &d);
+    assert_int_equal(d.n_moved, 0);
+    assert_true(graph_diff_empty(&d));
+    graph_diff_free(&d);
     pipeline_free(&a);
     pipeline_free(&b);
 }
