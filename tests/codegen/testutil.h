@@ -16,15 +16,16 @@
 #include "fsutil.h"
 #include "util.h"
 
+#include "../tmpdir.h"
+
 static inline char *tu_tempdir(void)
 {
-    const char *base = getenv("TMPDIR");
-    char *tmpl = xasprintf("%s/weir-codegen-XXXXXX", base && *base ? base : "/tmp");
-    if (!mkdtemp(tmpl)) {
+    char tmpl[4096];
+    if (!test_mkdtemp(tmpl, sizeof(tmpl), "weir-codegen")) {
         perror("mkdtemp");
         abort();
     }
-    return tmpl;
+    return xstrdup(tmpl);
 }
 
 static inline void tu_rmtree(const char *dir)

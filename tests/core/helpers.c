@@ -14,6 +14,8 @@
 #include "validate.h"
 #include "yaml_read.h"
 
+#include "../tmpdir.h"
+
 char *diags_text(const diag_list *diags)
 {
     strbuf sb;
@@ -88,13 +90,12 @@ char *check_layout(const char *yaml, const char *layout)
 
 char *temp_dir(void)
 {
-    const char *base = getenv("TMPDIR");
-    char *tmpl = xasprintf("%s/weir-core-test-XXXXXX", base && *base ? base : "/tmp");
-    if (!mkdtemp(tmpl)) {
+    char tmpl[4096];
+    if (!test_mkdtemp(tmpl, sizeof(tmpl), "weir-core-test")) {
         perror("mkdtemp");
         abort();
     }
-    return tmpl;
+    return xstrdup(tmpl);
 }
 
 void write_text(const char *dir, const char *rel, const char *text)

@@ -17,7 +17,9 @@
 #include "load.h"
 #include "preview.h"
 
-static char dir[64];
+#include "../tmpdir.h"
+
+static char dir[4096];
 
 static void put(const char *rel, const char *text)
 {
@@ -55,8 +57,7 @@ static const char *yaml =
 static int setup(void **state)
 {
     (void)state;
-    strcpy(dir, "/tmp/weir-preview-XXXXXX");
-    if (!mkdtemp(dir))
+    if (!test_mkdtemp(dir, sizeof(dir), "weir-preview"))
         return -1;
     put("pipeline.yaml", yaml);
     put("samples/orders.jsonl", "{\"id\": 1, \"cust\": 1, \"amount\": 10}\n"
@@ -82,7 +83,7 @@ static int teardown(void **state)
 {
     (void)state;
     char *cmd = NULL;
-    if (strncmp(dir, "/tmp/weir-preview-", 18) == 0) {
+    if (strstr(dir, "/weir-preview-")) {
         size_t n = strlen(dir) + 16;
         cmd = malloc(n);
         snprintf(cmd, n, "rm -rf '%s'", dir);

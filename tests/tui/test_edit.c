@@ -16,6 +16,8 @@
 #include "fieldcheck.h"
 #include "fsutil.h"
 #include "journal.h"
+
+#include "../tmpdir.h"
 #include "load.h"
 #include "undo.h"
 #include "util.h"
@@ -26,8 +28,7 @@ static char tmpdir[256];
 static int setup_dir(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/weir-tui-test.XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return test_mkdtemp(tmpdir, sizeof(tmpdir), "weir-tui-test") ? 0 : -1;
 }
 
 static int remove_dir(void **state)

@@ -14,7 +14,9 @@
 #include "fsutil.h"
 #include "util.h"
 
-static char root[256];
+#include "../tmpdir.h"
+
+static char root[4096];
 static char out_buf[65536];
 
 const char *tu_root(void)
@@ -24,8 +26,7 @@ const char *tu_root(void)
 
 const char *tu_setup(void)
 {
-    snprintf(root, sizeof(root), "/tmp/weir-vcs-XXXXXX");
-    if (!mkdtemp(root))
+    if (!test_mkdtemp(root, sizeof(root), "weir-vcs"))
         fail_msg("mkdtemp failed");
     setenv("HOME", root, 1);
     setenv("XDG_CONFIG_HOME", root, 1);
@@ -52,7 +53,7 @@ const char *tu_setup(void)
 
 void tu_teardown(void)
 {
-    if (root[0] && strncmp(root, "/tmp/weir-vcs-", 14) == 0 && !getenv("WEIR_KEEP_TMP"))
+    if (root[0] && strstr(root, "/weir-vcs-") && !getenv("WEIR_KEEP_TMP"))
         tu_sh("rm -rf '%s'", root);
     root[0] = '\0';
 }

@@ -19,12 +19,14 @@
 #include "editor_int.h"
 #include "extedit.h"
 
+#include "../tmpdir.h"
+
 #define ROWS 12
 #define COLS_ 60
 
 static SCREEN *scr;
 static WINDOW *win;
-static char tmpdir[] = "/tmp/weir-editor-test-XXXXXX";
+static char tmpdir[256];
 
 static int setup(void **state)
 {
@@ -36,7 +38,7 @@ static int setup(void **state)
         return -1;
     editor_term_init();
     win = newwin(ROWS, COLS_, 0, 0);
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return test_mkdtemp(tmpdir, sizeof(tmpdir), "weir-editor-test") ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -45,7 +47,7 @@ static int teardown(void **state)
     delwin(win);
     endwin();
     delscreen(scr);
-    char cmd[128];
+    char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     return system(cmd) == 0 ? 0 : -1;
 }
