@@ -30,23 +30,11 @@ static int teardown(void **state)
     return 0;
 }
 
-static vcs_repo *open_repo(const char *rel)
-{
-    char *dir = xasprintf("%s/%s", tu_root(), rel);
-    vcs_repo *r = NULL;
-    vcs_error err = {0};
-    vcs_rc rc = vcs_open(dir, &r, &err);
-    free(dir);
-    if (rc != VCS_OK)
-        fail_msg("vcs_open: %s", err.message);
-    return r;
-}
-
 /* Commit the pipeline in rel; returns the rc and fills res. */
 static vcs_rc commit_in(const char *rel, const char *msg, vcs_commit_opts *extra,
                         vcs_commit_result *res, vcs_error *err)
 {
-    vcs_repo *r = open_repo(rel);
+    vcs_repo *r = tu_open_repo(rel);
     vcs_commit_opts o = extra ? *extra : (vcs_commit_opts){0};
     o.message = msg;
     diag_list diags;
@@ -118,7 +106,7 @@ static void test_commit_only_pipeline_files(void **state)
     const char *before_cached = xstrdup(tu_out("cd repo && git diff --cached"));
     const char *before_unstaged = xstrdup(tu_out("cd repo && git diff"));
 
-    vcs_repo *r = open_repo("repo/pipes/orders");
+    vcs_repo *r = tu_open_repo("repo/pipes/orders");
     assert_string_equal(vcs_prefix(r), "pipes/orders/");
     vcs_changes ch;
     vcs_error err = {0};
@@ -169,7 +157,7 @@ static void test_commit_only_pipeline_files(void **state)
     /* ...and git sees the pipeline's files as clean. */
     assert_string_equal(tu_out("cd repo && git status --porcelain pipes"),
                         "?? pipes/orders/notes.txt");
-    r = open_repo("repo/pipes/orders");
+    r = tu_open_repo("repo/pipes/orders");
     bool dirty = true;
     assert_int_equal(vcs_is_dirty(r, &dirty, &err), VCS_OK);
     assert_false(dirty);
@@ -208,7 +196,7 @@ static void test_unborn_branch_first_commit(void **state)
     sql[7] = sql[7] == 'i' ? 'j' : 'i';
     tu_write("fresh/sql/big.sql", sql);
     free(sql);
-    vcs_repo *r = open_repo("fresh");
+    vcs_repo *r = tu_open_repo("fresh");
     vcs_changes ch;
     assert_int_equal(vcs_changes_list(r, NULL, NULL, &ch, &err), VCS_OK);
     assert_int_equal(ch.n, 1);
@@ -253,7 +241,7 @@ static void test_no_identity_then_stored(void **state)
     vcs_error err = {0};
     assert_int_equal(commit_in("anon", "first", NULL, &res, &err), VCS_NO_IDENTITY);
     assert_int_not_equal(tu_sh("cd anon && git rev-parse -q --verify HEAD >/dev/null"), 0);
-    vcs_repo *r = open_repo("anon");
+    vcs_repo *r = tu_open_repo("anon");
     char *name, *email;
     assert_int_equal(vcs_identity(r, &name, &email, &err), VCS_NO_IDENTITY);
     assert_int_equal(vcs_set_identity(r, "", "x@y", &err), VCS_ERROR);
@@ -383,7 +371,7 @@ static void test_version_bump(void **state)
 
     /* SQL changed: bumped, through the writer, and committed. */
     tu_write("v/sql/big.sql", "SELECT id FROM orders\n");
-    vcs_repo *r = open_repo("v");
+    vcs_repo *r = tu_open_repo("v");
     bool bump;
     long long hv, nv;
     vcs_error err = {0};
@@ -477,7 +465,7 @@ static void test_invalid_needs_confirmation(void **state)
     memcpy(at, "inputs: [zzz]", 13);
     tu_write("bad/pipeline.yaml", yaml);
     free(yaml);
-    vcs_repo *r = open_repo("bad");
+    vcs_repo *r = tu_open_repo("bad");
     vcs_commit_opts o = {.message = "broken"};
     vcs_commit_result res;
     vcs_error err = {0};
@@ -514,7 +502,7 @@ static void test_commit_model_from_memory(void **state)
     tu_pipeline("tm", 1);
     vcs_commit_result res;
     assert_commit_ok("tm", "one", NULL, &res);
-    vcs_repo *r = open_repo("tm");
+    vcs_repo *r = tu_open_repo("tm");
     pipeline p;
     diag_list diags;
     diag_list_init(&diags);
@@ -549,7 +537,7 @@ static void test_limits(void **state)
         strbuf_puts(&path, "/d");
     strbuf_puts(&path, "/deep.csv");
     tu_write(path.data, "a\n");
-    vcs_repo *r = open_repo("lim");
+    vcs_repo *r = tu_open_repo("lim");
     vcs_changes ch;
     vcs_error err = {0};
     assert_int_equal(vcs_changes_list(r, NULL, NULL, &ch, &err), VCS_ERROR);
@@ -564,7 +552,7 @@ static void test_limits(void **state)
     tu_sh("rm -rf lim/samples/d");
     strbuf_puts(&path, "/deep.csv");
     tu_write(path.data, "a\n");
-    r = open_repo("lim");
+    r = tu_open_repo("lim");
     assert_int_equal(vcs_changes_list(r, NULL, NULL, &ch, &err), VCS_OK);
     assert_int_equal(ch.n, 5);
     vcs_changes_free(&ch);
@@ -582,7 +570,7 @@ static void test_limits(void **state)
         free(f);
     }
     free(dir);
-    r = open_repo("lim");
+    r = tu_open_repo("lim");
     assert_int_equal(vcs_changes_list(r, NULL, NULL, &ch, &err), VCS_OK);
     assert_int_equal(ch.n, 50);
     vcs_changes_free(&ch);

@@ -31,17 +31,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static vcs_repo *open_repo(const char *rel)
-{
-    char *dir = xasprintf("%s/%s", tu_root(), rel);
-    vcs_repo *r = NULL;
-    vcs_error err = {0};
-    if (vcs_open(dir, &r, &err) != VCS_OK)
-        fail_msg("vcs_open: %s", err.message);
-    free(dir);
-    return r;
-}
-
 static void set_version(const char *rel, int v)
 {
     char *path = xasprintf("%s/pipeline.yaml", rel);
@@ -85,7 +74,7 @@ static void test_log(void **state)
 {
     (void)state;
     build_history();
-    vcs_repo *r = open_repo("repo/pipes/orders");
+    vcs_repo *r = tu_open_repo("repo/pipes/orders");
     vcs_log log;
     vcs_error err = {0};
     assert_int_equal(vcs_log_read(r, NULL, 0, &log, &err), VCS_OK);
@@ -117,7 +106,7 @@ static void test_log_unborn_and_merges(void **state)
     (void)state;
     tu_git_init("u", true);
     tu_pipeline("u", 1);
-    vcs_repo *r = open_repo("u");
+    vcs_repo *r = tu_open_repo("u");
     vcs_log log;
     vcs_error err = {0};
     assert_int_equal(vcs_log_read(r, NULL, 0, &log, &err), VCS_OK);
@@ -128,7 +117,7 @@ static void test_log_unborn_and_merges(void **state)
           "echo x > other && git add other && git commit -q -m side && git checkout -q main && "
           "echo 'SELECT 2 AS id FROM orders' > sql/big.sql && git commit -q -am two && "
           "git merge -q --no-edit side");
-    r = open_repo("u");
+    r = tu_open_repo("u");
     assert_int_equal(vcs_log_read(r, NULL, 0, &log, &err), VCS_OK);
     assert_int_equal(log.n, 2);
     assert_string_equal(log.items[0].summary, "two");
@@ -152,7 +141,7 @@ static void test_log_versions_any_form(void **state)
     tu_sh("cd f && git commit -q -am comment");
     tu_write("f/pipeline.yaml", "weir: 1\npipeline:\n  name: orders\nsources: {}\n");
     tu_sh("cd f && git commit -q -am none");
-    vcs_repo *r = open_repo("f");
+    vcs_repo *r = tu_open_repo("f");
     vcs_log log;
     vcs_error err = {0};
     assert_int_equal(vcs_log_read(r, NULL, 0, &log, &err), VCS_OK);
@@ -169,7 +158,7 @@ static void test_read_pipeline_at_revision(void **state)
 {
     (void)state;
     build_history();
-    vcs_repo *r = open_repo("repo/pipes/orders");
+    vcs_repo *r = tu_open_repo("repo/pipes/orders");
     pipeline p;
     diag_list diags;
     diag_list_init(&diags);
@@ -196,7 +185,7 @@ static void test_read_pipeline_at_revision(void **state)
     /* A revision without the pipeline */
     tu_sh("cd repo && git checkout -q --orphan empty && git rm -rq --cached . && git commit -q "
           "--allow-empty -m nothing && git checkout -q -f main");
-    r = open_repo("repo/pipes/orders");
+    r = tu_open_repo("repo/pipes/orders");
     diag_list_init(&diags);
     assert_int_equal(vcs_pipeline_read(r, "empty", &p, &diags, &err), VCS_NOT_FOUND);
     pipeline_free(&p);
@@ -208,7 +197,7 @@ static void test_rev_diff(void **state)
 {
     (void)state;
     build_history();
-    vcs_repo *r = open_repo("repo/pipes/orders");
+    vcs_repo *r = tu_open_repo("repo/pipes/orders");
     vcs_rev_diff d;
     diag_list diags;
     diag_list_init(&diags);
@@ -262,7 +251,7 @@ static void test_restore_and_undo(void **state)
     const char *head = xstrdup(tu_out("cd repo && git rev-parse HEAD"));
     const char *index = xstrdup(tu_out("cd repo && git ls-files -s | md5sum"));
 
-    vcs_repo *r = open_repo("repo/pipes/orders");
+    vcs_repo *r = tu_open_repo("repo/pipes/orders");
     vcs_snapshot undo;
     size_t n = 0;
     vcs_error err = {0};
@@ -313,7 +302,7 @@ static void test_symlinks_committed_and_kept(void **state)
     tu_pipeline("s", 1);
     tu_sh("cd s && git add . && git commit -q -m one");
     assert_int_equal(tu_sh("cd s && ln -s /data/big.csv samples/big.csv"), 0);
-    vcs_repo *r = open_repo("s");
+    vcs_repo *r = tu_open_repo("s");
     vcs_changes ch;
     vcs_error err = {0};
     assert_int_equal(vcs_changes_list(r, NULL, NULL, &ch, &err), VCS_OK);
@@ -323,7 +312,7 @@ static void test_symlinks_committed_and_kept(void **state)
     vcs_close(r);
     tu_sh("cd s && git add samples/big.csv && git commit -q -m link");
     assert_string_equal(tu_out("cd s && git ls-files -s samples/big.csv | cut -c1-6"), "120000");
-    r = open_repo("s");
+    r = tu_open_repo("s");
     bool dirty = true;
     assert_int_equal(vcs_is_dirty(r, &dirty, &err), VCS_OK);
     assert_false(dirty); /* weir hashes the link as git does */

@@ -13,6 +13,7 @@
 
 #include "fsutil.h"
 #include "util.h"
+#include "vcs.h"
 
 #include "../tmpdir.h"
 
@@ -192,4 +193,16 @@ void tu_assert_committed(const char *repo, const char *repo_path, const char *re
         disk[--n] = '\0';
     assert_string_equal(shown, disk);
     free(disk);
+}
+
+vcs_repo *tu_open_repo(const char *rel)
+{
+    char *dir = xasprintf("%s/%s", root, rel);
+    vcs_repo *r = NULL;
+    vcs_error err = {0};
+    vcs_rc rc = vcs_open(dir, &r, &err);
+    free(dir);
+    if (rc != VCS_OK)
+        fail_msg("vcs_open: %s", err.message);
+    return r;
 }

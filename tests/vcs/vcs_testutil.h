@@ -24,6 +24,10 @@ void tu_write(const char *rel, const char *text);
 char *tu_read(const char *rel); /* NULL when absent; caller frees */
 bool tu_exists(const char *rel);
 
+/* Open the repository holding REL (relative to the temp root); fails the
+ * test when there is none.  Close it with vcs_close. */
+struct vcs_repo *tu_open_repo(const char *rel);
+
 /* git init -b main REL with a test identity (unless no_identity). */
 void tu_git_init(const char *rel, bool identity);
 
