@@ -260,6 +260,19 @@ static void fields_free(csv_fields *f)
     free(f->quoted);
 }
 
+/* Every 1,024 rows: report progress and honour a cancel request (false,
+ * with a "cancelled" diagnostic, when the run must stop). */
+static bool row_checkpoint(const pv_table *t, const reader_options *o, diag_list *diags)
+{
+    if ((t->n_rows & 1023) != 0)
+        return true;
+    progress(o, 1024);
+    if (!cancelled(o))
+        return true;
+    diag_add(diags, DIAG_ERROR, o->path, 0, 0, o->node_id, "cancelled");
+    return false;
+}
+
 static pv_table *read_csv(bsrc *b, const reader_options *o, diag_list *diags)
 {
     csv_fields f = {0};
@@ -348,13 +361,9 @@ static pv_table *read_csv(bsrc *b, const reader_options *o, diag_list *diags)
             if (f.len[i] || f.quoted[i])
                 pv_cell_set_text(t, &row[i], f.bytes.data + f.start[i], f.len[i]);
         lines_push(&lines, rec_line);
-        if ((t->n_rows & 1023) == 0) {
-            progress(o, 1024);
-            if (cancelled(o)) {
-                diag_add(diags, DIAG_ERROR, o->path, 0, 0, o->node_id, "cancelled");
-                ok = false;
-                break;
-            }
+        if (!row_checkpoint(t, o, diags)) {
+            ok = false;
+            break;
         }
     }
     progress(o, t->n_rows & 1023);
@@ -451,13 +460,9 @@ static pv_table *read_jsonl(bsrc *b, const reader_options *o, diag_list *diags)
             continue;
         }
         lines_push(&lines, line);
-        if ((t->n_rows & 1023) == 0) {
-            progress(o, 1024);
-            if (cancelled(o)) {
-                diag_add(diags, DIAG_ERROR, o->path, 0, 0, o->node_id, "cancelled");
-                ok = false;
-                break;
-            }
+        if (!row_checkpoint(t, o, diags)) {
+            ok = false;
+            break;
         }
     }
     progress(o, t->n_rows & 1023);
