@@ -2,7 +2,10 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "host.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -31,7 +34,8 @@ static const cli_command commands[] = {
      "usage: weir fmt [DIR] [--check]\n"
      "\n"
      "Rewrites pipeline.yaml and layout.yaml canonically (fixed key order, nodes\n"
-     "sorted by id, stable quoting).  Every write is atomic.\n"
+     "sorted by id, stable quoting), and writes the SQL that template transforms\n"
+     "(filter, windows, ...) generate to sql/ID.sql.  Every write is atomic.\n"
      "\n"
      "  --check   write nothing; list the files that would change and exit 1\n"
      "            if any would (for CI and pre-commit hooks)\n"},
@@ -76,6 +80,23 @@ static const cli_command commands[] = {
      "\n"
      "With no REV, compares HEAD with the working folder; with one, REV with the\n"
      "working folder; with two, the first with the second.\n"},
+    {"plugins", cmd_plugins, "List every node type and the plugin file it came from",
+     "usage: weir plugins [DIR] [--format text|json]\n"
+     "\n"
+     "Loads the node types as every other command does: the pipeline's own\n"
+     "plugins/ (DIR, or the current folder when it holds a pipeline.yaml), then\n"
+     "$XDG_CONFIG_HOME/weir/plugins (default ~/.config/weir/plugins), then the\n"
+     "plugins shipped with weir.  Prints each type's kind, name, title, origin\n"
+     "and file:line; then the declarations shadowed by an earlier one, and every\n"
+     "plugin problem (a broken file, a refused declaration) as path:line.\n"
+     "\n"
+     "  --format json   one JSON object: {\"types\": [...], \"shadowed\": [...],\n"
+     "                  \"files\": [...], \"problems\": [...]}\n"
+     "\n"
+     "See docs/plugins.md.\n"
+     "\n"
+     "Exit status: 0 every plugin loaded, 1 a plugin file is broken or a\n"
+     "declaration was refused, 2 usage error.\n"},
     {"merge-driver", cmd_merge_driver, "Git merge driver for pipeline.yaml and layout.yaml",
      "usage: weir merge-driver BASE OURS THEIRS [PATH]\n"
      "\n"
@@ -179,6 +200,44 @@ int cli_folder_arg(const char *command, const char **dir, const char *arg)
         return cli_usage_error(command, "one folder at a time ('%s' and '%s')", *dir, arg);
     *dir = arg;
     return EXIT_OK;
+}
+
+/* The process's plugin host: one per command, freed at exit so that
+ * sanitizer runs see no leak. */
+static plugin_host *plugins;
+
+static void free_plugins(void)
+{
+    node_registry_use(NULL);
+    plugin_host_free(plugins);
+    plugins = NULL;
+}
+
+const node_registry *cli_use_plugins(const char *dir, FILE *report)
+{
+    if (plugins)
+        return plugin_host_registry(plugins);
+    plugins = plugin_host_load(dir, NULL);
+    node_registry *reg = plugin_host_registry(plugins);
+    node_registry_use(reg);
+    atexit(free_plugins);
+    if (!report)
+        return reg;
+    /* Broken or shadowed plugins: git-style warnings on every run, never
+     * silent, never fatal (nodes of a missing type fail validation). */
+    char line[2048];
+    for (size_t i = 0; i < reg->problems.n; i++) {
+        const diag *d = &reg->problems.items[i];
+        diag_format(d, line, sizeof(line));
+        bool in_pipeline = false;
+        for (size_t f = 0; f < reg->n_files && d->path; f++)
+            if (reg->files[f].origin == PLUGIN_PIPELINE && strcmp(reg->files[f].path, d->path) == 0)
+                in_pipeline = true;
+        bool here = !dir || strcmp(dir, ".") == 0;
+        fprintf(report, "weir: %s%s%s\n", in_pipeline && !here ? dir : "",
+                in_pipeline && !here && dir[strlen(dir) - 1] != '/' ? "/" : "", line);
+    }
+    return reg;
 }
 
 int cli_main(int argc, char **argv)

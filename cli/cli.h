@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "diag.h"
+#include "nodetypes.h"
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
@@ -49,6 +50,13 @@ int cli_option_value(const char *command, int argc, char **argv, int *i, const c
                      const char **value);
 int cli_folder_arg(const char *command, const char **dir, const char *arg);
 
+/* Load the node types for the pipeline in dir (NULL: no pipeline, only
+ * the user's and the shipped plugins) and make them current, printing
+ * plugin problems to report (NULL: silent).  Every command that reads a
+ * pipeline calls it once, after parsing its arguments; later calls in the
+ * same process return the registry already loaded. */
+const node_registry *cli_use_plugins(const char *dir, FILE *report);
+
 /* Each command, in its own cmd_*.c file. */
 int cmd_new(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
@@ -59,5 +67,6 @@ int cmd_commit(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_merge_driver(int argc, char **argv);
+int cmd_plugins(int argc, char **argv);
 
 #endif

@@ -107,6 +107,7 @@ int cmd_commit(int argc, char **argv)
     }
     if (!dir)
         dir = ".";
+    cli_use_plugins(dir, stderr);
     if (!have_msg) {
         strbuf_free(&msg);
         return cli_usage_error("commit", "a message is needed: -m MSG");

@@ -39,6 +39,7 @@ int cmd_diff(int argc, char **argv)
     }
     if (!dir)
         dir = ".";
+    cli_use_plugins(dir, stderr);
     vcs_error err = {0};
     vcs_repo *r = NULL;
     vcs_rc rc = vcs_open(dir, &r, &err);

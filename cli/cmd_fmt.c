@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "artifacts.h"
 #include "cli.h"
 #include "comments.h"
 #include "load.h"
@@ -117,6 +118,22 @@ static int format_files(const pipeline *p, const char *dir, bool check)
         if (rc == EXIT_OK && check && changed)
             rc = EXIT_FAIL;
     }
+    /* The SQL that template transforms generate (sql/ID.sql). */
+    char **generated = NULL;
+    size_t n_generated = 0;
+    if (rc != EXIT_USAGE) {
+        if (!artifacts_sync(p, dir, check, &generated, &n_generated, &diags) && rc == EXIT_OK)
+            rc = EXIT_FAIL;
+        for (size_t i = 0; i < n_generated; i++) {
+            char *path = shown_path(dir, generated[i]);
+            printf("%s %s\n", check ? "would regenerate" : "generated", path);
+            free(path);
+            free(generated[i]);
+        }
+        free(generated);
+        if (rc == EXIT_OK && check && n_generated)
+            rc = EXIT_FAIL;
+    }
     cli_print_diags(stderr, &diags, dir);
     diag_list_free(&diags);
     return rc;
@@ -140,6 +157,7 @@ int cmd_fmt(int argc, char **argv)
     }
     if (!dir)
         dir = ".";
+    cli_use_plugins(dir, stderr);
 
     pipeline p;
     diag_list diags;

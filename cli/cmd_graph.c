@@ -37,6 +37,7 @@ int cmd_graph(int argc, char **argv)
         return cli_usage_error("graph", "--format is dot, mermaid or ascii, not '%s'", format);
     if (!dir)
         dir = ".";
+    cli_use_plugins(dir, stderr);
 
     pipeline p;
     diag_list diags;

@@ -81,6 +81,7 @@ int cmd_log(int argc, char **argv)
         return cli_usage_error("log", "--format is text or json, not '%s'", format);
     if (!dir)
         dir = ".";
+    cli_use_plugins(dir, stderr);
     if (count && max == 0) { /* as git log -n 0: nothing */
         if (strcmp(format, "json") == 0)
             puts("[]");

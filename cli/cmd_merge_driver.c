@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "fsutil.h"
+#include "util.h"
 #include "vcs_merge.h"
 #include "yaml_read.h"
 
@@ -19,6 +20,13 @@ int cmd_merge_driver(int argc, char **argv)
         return cli_usage_error("merge-driver", "needs BASE OURS THEIRS [PATH]");
     const char *paths[3] = {argv[1], argv[2], argv[3]};
     const char *name = argc == 5 ? argv[4] : NULL;
+    /* git runs the driver at the top of the work tree and passes the
+     * file's path there (%P): its folder is the pipeline's, whose own
+     * plugins order the settings of their types. */
+    char *pipeline_dir = name && strchr(name, '/') ? xstrndup(name, strrchr(name, '/') - name)
+                                                    : xstrdup(".");
+    cli_use_plugins(pipeline_dir, stderr);
+    free(pipeline_dir);
     char *data[3] = {NULL, NULL, NULL};
     size_t len[3] = {0, 0, 0};
     char msg[512];

@@ -286,6 +286,7 @@ int cmd_new(int argc, char **argv)
     int rc = check_target(dir);
     if (rc != EXIT_OK)
         return rc;
+    cli_use_plugins(NULL, stderr); /* a new folder has no plugins of its own */
     char *name = name_arg ? xstrdup(name_arg) : default_name(dir);
     if (!name_valid(name)) {
         fprintf(stderr,

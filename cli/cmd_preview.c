@@ -433,6 +433,7 @@ int cmd_preview(int argc, char **argv)
         return cli_usage_error("preview", "which node? name one");
     const char *dir = n_pos == 2 ? pos[0] : ".";
     const char *node_id = n_pos == 2 ? pos[1] : pos[0];
+    cli_use_plugins(dir, stderr);
 
     pipeline p;
     diag_list diags;

@@ -60,6 +60,7 @@ int cmd_validate(int argc, char **argv)
         return cli_usage_error("validate", "--format is text or json, not '%s'", format);
     if (!dir)
         dir = ".";
+    cli_use_plugins(dir, stderr);
 
     pipeline p;
     diag_list diags;

@@ -87,8 +87,12 @@ bool code_check(const pipeline *p, diag_list *diags)
         const node *n = &p->nodes[i];
         if (n->kind != NODE_TRANSFORM)
             continue;
-        const char *sql = strcmp(n->type, "sql") == 0 ? node_setting_text(n, "sql") : NULL;
-        const char *lua = strcmp(n->type, "lua") == 0 ? node_setting_text(n, "lua") : NULL;
+        /* Transforms whose code is their own file, by its language. */
+        const node_type *t = node_type_find(n->kind, n->type);
+        const char *lang = t && (t->contributes & NT_CODE) ? t->code_lang : "";
+        const char *file = *lang ? node_setting_text(n, t->code_setting) : NULL;
+        const char *sql = strcmp(lang, "sql") == 0 ? file : NULL;
+        const char *lua = strcmp(lang, "lua") == 0 ? file : NULL;
         if (lua)
             check_lua(p, n, lua, diags);
         if (!sql)

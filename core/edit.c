@@ -322,7 +322,8 @@ void code_origins_from(code_origins *o, const pipeline *p)
 char *edit_starter_body(const node *n, const char *const *cols, size_t n_cols)
 {
     const char *in = n->n_inputs ? n->inputs[0] : "input";
-    if (strcmp(n->type, "lua") == 0)
+    const node_type *t = node_type_find(n->kind, n->type);
+    if (t && t->code_lang && strcmp(t->code_lang, "lua") == 0)
         return xasprintf("-- %s: called once per record; return the record to emit it,\n"
                          "-- nil to drop it, or a list of records to emit several.\n"
                          "function transform(record)\n  return record\nend\n",

@@ -1,121 +1,57 @@
 #include "nodetypes.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Settings every source accepts: how preview reads its sample. */
-#define SOURCE_SAMPLE_SETTINGS                                                                  \
-    {"sample", SETTING_FILE, false, NULL, NULL, 0, 0,                                          \
-     "sample records for preview: a .jsonl or .csv file under samples/"},                      \
-        {"sample_format", SETTING_CHOICE, false, NULL, "jsonl|csv", 0, 0,                       \
-         "format of the sample file (default: from its extension)"},                            \
-        {"delimiter", SETTING_STRING, false, ",", NULL, 0, 0, "CSV field delimiter"},           \
-        {"limit", SETTING_INTEGER, false, "1000", NULL, 1, 100000000,                           \
-         "how many sample records preview reads"},                                               \
-        {"schema", SETTING_SCHEMA, false, NULL, NULL, 0, 0,                                     \
-         "column types (integer, real, text, boolean, timestamp, json); inferred when absent"}
+/* The process's registry (see nodetypes.h for why there is one). */
+static const node_registry *current;
 
-static const setting_spec kafka_source[] = {
-    {"brokers", SETTING_STRING, true, "localhost:9092", NULL, 0, 0, "bootstrap servers, host:port,..."},
-    {"topic", SETTING_STRING, true, NULL, NULL, 0, 0, "topic to consume"},
-    {"format", SETTING_CHOICE, false, "json", "json|avro|csv|protobuf", 0, 0, "message encoding"},
-    {"group", SETTING_STRING, false, NULL, NULL, 0, 0, "consumer group id"},
-    {"start", SETTING_CHOICE, false, "latest", "earliest|latest", 0, 0, "where a new group starts"},
-    {"sasl_username", SETTING_STRING, false, NULL, NULL, 0, 0, "SASL user name"},
-    {"sasl_password", SETTING_SECRET, false, NULL, NULL, 0, 0, "SASL password, as ${secret:NAME}"},
-    SOURCE_SAMPLE_SETTINGS,
-};
+void node_registry_use(const node_registry *r)
+{
+    current = r;
+}
 
-static const setting_spec file_source[] = {
-    {"path", SETTING_STRING, true, NULL, NULL, 0, 0, "file or glob to read in production"},
-    {"format", SETTING_CHOICE, true, "jsonl", "jsonl|csv", 0, 0, "record format"},
-    SOURCE_SAMPLE_SETTINGS,
-};
-
-static const setting_spec postgres_source[] = {
-    {"connection", SETTING_SECRET, true, NULL, NULL, 0, 0, "connection string, as ${secret:NAME}"},
-    {"table", SETTING_STRING, true, NULL, NULL, 0, 0, "schema.table to read (change data capture)"},
-    SOURCE_SAMPLE_SETTINGS,
-};
-
-static const setting_spec http_source[] = {
-    {"url", SETTING_STRING, true, NULL, NULL, 0, 0, "endpoint to poll, or the webhook path"},
-    {"method", SETTING_CHOICE, false, "GET", "GET|POST", 0, 0, "HTTP method"},
-    {"format", SETTING_CHOICE, false, "json", "json|jsonl|csv", 0, 0, "body format"},
-    {"interval", SETTING_INTEGER, false, "60", NULL, 1, 86400, "seconds between polls"},
-    {"token", SETTING_SECRET, false, NULL, NULL, 0, 0, "bearer token, as ${secret:NAME}"},
-    SOURCE_SAMPLE_SETTINGS,
-};
-
-static const setting_spec sql_transform[] = {
-    {"sql", SETTING_FILE, true, NULL, NULL, 0, 0, "the SELECT, in sql/ID.sql"},
-};
-
-static const setting_spec lua_transform[] = {
-    {"lua", SETTING_FILE, true, NULL, NULL, 0, 0, "the transform(record) function, in lua/ID.lua"},
-};
-
-static const setting_spec kafka_sink[] = {
-    {"brokers", SETTING_STRING, true, "localhost:9092", NULL, 0, 0, "bootstrap servers, host:port,..."},
-    {"topic", SETTING_STRING, true, NULL, NULL, 0, 0, "topic to produce to"},
-    {"format", SETTING_CHOICE, false, "json", "json|avro|csv|protobuf", 0, 0, "message encoding"},
-    {"key", SETTING_STRING, false, NULL, NULL, 0, 0, "field used as the message key"},
-    {"sasl_username", SETTING_STRING, false, NULL, NULL, 0, 0, "SASL user name"},
-    {"sasl_password", SETTING_SECRET, false, NULL, NULL, 0, 0, "SASL password, as ${secret:NAME}"},
-};
-
-static const setting_spec file_sink[] = {
-    {"path", SETTING_STRING, true, NULL, NULL, 0, 0, "file to write in production"},
-    {"format", SETTING_CHOICE, true, "jsonl", "jsonl|csv", 0, 0, "record format"},
-};
-
-static const setting_spec postgres_sink[] = {
-    {"connection", SETTING_SECRET, true, NULL, NULL, 0, 0, "connection string, as ${secret:NAME}"},
-    {"table", SETTING_STRING, true, NULL, NULL, 0, 0, "schema.table to write"},
-    {"mode", SETTING_CHOICE, false, "append", "append|upsert", 0, 0, "insert only, or upsert on key"},
-    {"key", SETTING_LIST, false, NULL, NULL, 0, 0, "key columns for upsert"},
-};
-
-static const setting_spec stdout_sink[] = {
-    {"format", SETTING_CHOICE, false, "jsonl", "jsonl|csv|table", 0, 0, "how records are printed"},
-};
-
-#define TYPE(name, kind, title, desc, settings)                                                  \
-    {name, kind, title, desc, settings, COUNT(settings), NULL, NULL, NULL}
-
-static const node_type types[] = {
-    TYPE("file", NODE_SOURCE, "File", "Read JSON Lines or CSV files", file_source),
-    TYPE("http", NODE_SOURCE, "HTTP", "Poll an HTTP endpoint or receive a webhook", http_source),
-    TYPE("kafka", NODE_SOURCE, "Kafka", "Consume a Kafka topic", kafka_source),
-    TYPE("postgres", NODE_SOURCE, "PostgreSQL", "Capture changes from a PostgreSQL table",
-         postgres_source),
-    {"lua", NODE_TRANSFORM, "Lua", "Per-record Lua function: emit, drop or fan out", lua_transform,
-     COUNT(lua_transform), "lua", "lua", ".lua"},
-    {"sql", NODE_TRANSFORM, "SQL", "A SELECT over the inputs: join, filter, aggregate",
-     sql_transform, COUNT(sql_transform), "sql", "sql", ".sql"},
-    TYPE("file", NODE_SINK, "File", "Write JSON Lines or CSV files", file_sink),
-    TYPE("kafka", NODE_SINK, "Kafka", "Produce to a Kafka topic", kafka_sink),
-    TYPE("postgres", NODE_SINK, "PostgreSQL", "Insert or upsert into a PostgreSQL table",
-         postgres_sink),
-    TYPE("stdout", NODE_SINK, "Stdout", "Print records, for debugging", stdout_sink),
-};
+const node_registry *node_registry_current(void)
+{
+    return current;
+}
 
 size_t node_type_count(void)
 {
-    return COUNT(types);
+    return current ? current->n_types : 0;
 }
 
 const node_type *node_type_at(size_t i)
 {
-    return i < COUNT(types) ? &types[i] : NULL;
+    return current && i < current->n_types ? &current->types[i] : NULL;
 }
 
+static int compare_kind_name(node_kind ka, const char *na, node_kind kb, const char *nb)
+{
+    if (ka != kb)
+        return ka < kb ? -1 : 1;
+    return strcmp(na, nb);
+}
+
+/* Binary search: validation looks a type up for every node. */
 const node_type *node_type_find(node_kind kind, const char *name)
 {
-    for (size_t i = 0; i < COUNT(types); i++)
-        if (types[i].kind == kind && strcmp(types[i].name, name) == 0)
-            return &types[i];
+    if (!current || !name)
+        return NULL;
+    size_t lo = 0, hi = current->n_types;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const node_type *t = &current->types[mid];
+        int c = compare_kind_name(kind, name, t->kind, t->name);
+        if (c == 0)
+            return t;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
     return NULL;
 }
 
@@ -127,10 +63,33 @@ const setting_spec *node_type_setting(const node_type *type, const char *name)
     return NULL;
 }
 
+const plugin_file *node_type_broken(const char *name)
+{
+    if (!current || !name)
+        return NULL;
+    for (size_t i = 0; i < current->n_broken; i++)
+        if (strcmp(current->broken[i].name, name) == 0)
+            return current->broken[i].plugin;
+    return NULL;
+}
+
+static int compare_types(const void *a, const void *b)
+{
+    const node_type *x = a, *y = b;
+    return compare_kind_name(x->kind, x->name, y->kind, y->name);
+}
+
+void node_registry_sort(node_registry *r)
+{
+    if (r->n_types > 1)
+        qsort(r->types, r->n_types, sizeof(r->types[0]), compare_types);
+}
+
+static const char *const kind_names[] = {"source", "transform", "sink"};
+
 const char *node_kind_name(node_kind kind)
 {
-    static const char *const names[] = {"source", "transform", "sink"};
-    return names[kind];
+    return kind_names[kind];
 }
 
 const char *node_kind_section(node_kind kind)
@@ -139,11 +98,38 @@ const char *node_kind_section(node_kind kind)
     return names[kind];
 }
 
+bool node_kind_parse(const char *name, node_kind *out)
+{
+    for (size_t i = 0; i < COUNT(kind_names); i++)
+        if (strcmp(kind_names[i], name) == 0) {
+            *out = (node_kind)i;
+            return true;
+        }
+    return false;
+}
+
+static const char *const setting_type_names[SETTING_TYPE_COUNT] = {
+    "string", "integer", "number", "boolean", "choice", "secret", "file", "list", "schema"};
+
 const char *setting_type_name(setting_type type)
 {
-    static const char *const names[] = {"string", "integer", "number", "boolean", "choice",
-                                        "secret", "file",    "list",   "schema"};
-    return names[type];
+    return setting_type_names[type];
+}
+
+bool setting_type_parse(const char *name, setting_type *out)
+{
+    for (size_t i = 0; i < SETTING_TYPE_COUNT; i++)
+        if (strcmp(setting_type_names[i], name) == 0) {
+            *out = (setting_type)i;
+            return true;
+        }
+    return false;
+}
+
+const char *plugin_origin_name(plugin_origin origin)
+{
+    static const char *const names[] = {"pipeline", "user", "shipped"};
+    return names[origin];
 }
 
 const char *const schema_type_names[] = {"boolean", "integer", "json", "real", "text", "timestamp"};

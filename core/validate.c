@@ -168,6 +168,10 @@ static void check_setting_value(checker *c, const node *n, const setting_spec *s
     case SETTING_NUMBER:
         if (!value_as_number(v, &dv))
             problem(c, DIAG_ERROR, n, v->pos, "'%s' must be a number", spec->name);
+        else if (spec->number_min < spec->number_max &&
+                 (dv < spec->number_min || dv > spec->number_max))
+            problem(c, DIAG_ERROR, n, v->pos, "'%s' must be between %g and %g", spec->name,
+                    spec->number_min, spec->number_max);
         break;
     case SETTING_BOOLEAN:
         if (!value_as_bool(v, &bv))
@@ -193,6 +197,20 @@ static void check_setting_value(checker *c, const node *n, const setting_spec *s
     }
 }
 
+/* A plugin's own check(value, node), run by the plugin host, once the
+ * value has passed the checks of its declared type. */
+static void run_plugin_check(checker *c, const node *n, const node_type *type,
+                             const setting_spec *spec, const value *v)
+{
+    const node_registry *reg = node_registry_current();
+    if (!reg || !reg->check)
+        return;
+    char *msg = reg->check(reg->host, type, spec, n, v);
+    if (msg)
+        problem(c, DIAG_ERROR, n, v->pos, "'%s': %s", spec->name, msg);
+    free(msg);
+}
+
 static void check_settings(checker *c, const node *n, const node_type *type)
 {
     const value *s = &n->settings;
@@ -205,7 +223,10 @@ static void check_settings(checker *c, const node *n, const node_type *type)
         const value *k = &s->keys[i];
         const setting_spec *spec = node_type_setting(type, k->text);
         if (spec) {
+            size_t before = c->diags->n;
             check_setting_value(c, n, spec, &s->items[i]);
+            if (spec->has_check && c->diags->n == before)
+                run_plugin_check(c, n, type, spec, &s->items[i]);
             continue;
         }
         const char *near = closest_match(k->text, names, type->n_settings + 2);
@@ -255,7 +276,11 @@ static void check_type(checker *c, const node *n)
     for (size_t i = 0; i < n_names; i++)
         strbuf_printf(&known, "%s%s", i ? ", " : "", names[i]);
     src_pos pos = n->type_pos.line ? n->type_pos : n->pos;
-    if (*other_kind)
+    const plugin_file *broken = node_type_broken(n->type);
+    if (broken)
+        problem(c, DIAG_ERROR, n, pos, "%s type '%s' is unavailable: its plugin failed to load: %s",
+                node_kind_name(n->kind), n->type, broken->error);
+    else if (*other_kind)
         problem(c, DIAG_ERROR, n, pos, "'%s' is a %s type, not a %s type (%s types: %s)",
                 n->type, other_kind, node_kind_name(n->kind), node_kind_name(n->kind),
                 known.data);

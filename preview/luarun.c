@@ -398,6 +398,30 @@ static bool load_chunk(lua_box *b, const char *code, size_t len, const char *chu
     return box_pcall(b, 0, 0, 0) == LUA_OK;
 }
 
+lua_State *luabox_state(lua_box *b)
+{
+    return b->L;
+}
+
+int luabox_call(lua_box *b, int nargs, int nres)
+{
+    return box_pcall(b, nargs, nres, 0);
+}
+
+void luabox_error_text(const lua_box *b, const char *path, const char *msg, char *err,
+                       size_t err_size)
+{
+    if (!msg)
+        msg = "(no error message)";
+    size_t lp = strlen(path);
+    if (strncmp(msg, path, lp) == 0 && msg[lp] == ':')
+        snprintf(err, err_size, "%s", msg);
+    else if (b->err_line > 0)
+        snprintf(err, err_size, "%s:%d: %s", path, b->err_line, msg);
+    else
+        snprintf(err, err_size, "%s: %s", path, msg);
+}
+
 bool luabox_exec(lua_box *b, const char *code, size_t len, const char *chunkname, char *err,
                  size_t err_size)
 {
@@ -699,10 +723,11 @@ static void push_cell(lua_State *L, const pv_cell *c)
 /* Everything one run does with the state after the chunk has loaded.  It
  * runs as a C function under lua_pcall: building record tables and
  * anchoring names allocate, and an allocation refused outside a protected
- * call would make Lua panic (abort).  transform() itself runs in a nested
+ * call would make Lua panic (abort).  The function itself runs in a nested
  * protected call, so its errors are reported with their record and line. */
 typedef struct run_ctx {
     lua_box *b;
+    const lua_record_fn *fn;
     const char *path, *node_id;
     const pv_table *const *inputs;
     size_t n_inputs;
@@ -711,50 +736,116 @@ typedef struct run_ctx {
     out_state out;
     size_t record;
     bool reported; /* a diagnostic was added */
+    /* luabox_collect_records: declared columns and the row limit */
+    const pv_column *declared;
+    size_t n_declared, limit;
 } run_ctx;
+
+/* Push the run's function and its extra arguments; the function's stack
+ * index, or 0 with a diagnostic. */
+static int push_fn(run_ctx *rc, lua_State *L, int *nextra)
+{
+    *nextra = rc->fn->push(L, rc->fn->ud);
+    if (*nextra < 0) {
+        diag_add(rc->diags, DIAG_ERROR, rc->path, 0, 0, rc->node_id, "%s", lua_tostring(L, -1));
+        rc->reported = true;
+        return 0;
+    }
+    return lua_gettop(L) - *nextra;
+}
+
+/* Add a fixed column (input or declared) up front. */
+static bool add_fixed(out_state *out, lua_State *L, const char *name, pv_type type)
+{
+    if (pv_table_find_column(out->t, name) >= 0)
+        return true;
+    long j = pv_table_add_column(out->t, name, type);
+    if (j < 0)
+        return false;
+    out_reserve(out, (size_t)j + 1);
+    lua_pushstring(L, name);
+    out->kid[j] = out_anchor(out, L, -1);
+    lua_pop(L, 1);
+    out->seen[j] = false;
+    out->n_fixed = (size_t)j + 1;
+    return true;
+}
+
+/* Emit what a call left at res: a record, an array of records, or nil.
+ * NULL or an error text. */
+static const char *emit_result(run_ctx *rc, lua_State *L, int res, int *extra, const void *rec,
+                               int given, char *err, size_t err_size)
+{
+    out_state *out = &rc->out;
+    const char *bad = NULL;
+    if (lua_type(L, res) == LUA_TTABLE) {
+        /* An array of records: [1] is a table.  The length, 0 for a plain
+         * record, answers without pushing anything. */
+        bool array = false;
+        if (lua_rawlen(L, res) > 0) {
+            array = lua_rawgeti(L, res, 1) == LUA_TTABLE;
+            lua_pop(L, 1);
+        }
+        if (array) {
+            for (lua_Integer i = 1; !bad; i++) {
+                int ty = lua_rawgeti(L, res, i);
+                if (ty == LUA_TNIL) {
+                    lua_pop(L, 1);
+                    break;
+                }
+                if (ty != LUA_TTABLE) {
+                    snprintf(err, err_size, "item %lld of the returned array is a %s, not a record",
+                             (long long)i, lua_typename(L, ty));
+                    bad = err;
+                } else {
+                    bad = emit(out, L, lua_gettop(L), err, err_size);
+                }
+                lua_pop(L, 1);
+            }
+        } else {
+            bad = emit(out, L, res, err, err_size);
+            if (rec && lua_topointer(L, res) == rec) {
+                size_t added = out->last_n > (size_t)given ? out->last_n - (size_t)given : 0;
+                *extra = added < 64 ? (int)added : 64;
+            }
+        }
+    } else if (lua_type(L, res) != LUA_TNIL) {
+        snprintf(err, err_size,
+                 "%s returned a %s; return a record (a table), nil to drop it, or an array of "
+                 "records",
+                 rc->fn->name, luaL_typename(L, res));
+        bad = err;
+    }
+    return bad;
+}
 
 static int run_records(lua_State *L)
 {
     run_ctx *rc = lua_touserdata(L, 1);
     lua_box *b = rc->b;
     out_state *out = &rc->out;
-    lua_getglobal(L, "transform");
-    if (lua_type(L, -1) != LUA_TFUNCTION) {
-        diag_add(rc->diags, DIAG_ERROR, rc->path, 0, 0, rc->node_id,
-                 "defines no function transform(record) (found %s)", luaL_typename(L, -1));
-        rc->reported = true;
+    int nextra;
+    int fn = push_fn(rc, L, &nextra);
+    if (!fn)
         return 0;
-    }
-    int fn = lua_gettop(L);
     lua_newtable(L);
     out->anchor = lua_gettop(L);
     lua_pushcfunction(L, box_msgh);
     int msgh = lua_gettop(L);
     for (size_t k = 0; k < rc->n_inputs; k++)
-        for (size_t c = 0; c < rc->inputs[k]->n_cols; c++) {
-            const char *name = rc->inputs[k]->cols[c].name;
-            if (pv_table_find_column(out->t, name) >= 0)
-                continue;
-            long j = pv_table_add_column(out->t, name, PV_TYPE_NULL);
-            if (j < 0)
+        for (size_t c = 0; c < rc->inputs[k]->n_cols; c++)
+            if (!add_fixed(out, L, rc->inputs[k]->cols[c].name, PV_TYPE_NULL))
                 break;
-            out_reserve(out, (size_t)j + 1);
-            lua_pushstring(L, name);
-            out->kid[j] = out_anchor(out, L, -1);
-            lua_pop(L, 1);
-            out->seen[j] = false;
-            out->n_fixed = (size_t)j + 1;
-        }
     char err[256];
     for (size_t k = 0; k < rc->n_inputs; k++) {
         const pv_table *in = rc->inputs[k];
-        luaL_checkstack(L, (int)in->n_cols + 16, "too many columns");
+        luaL_checkstack(L, (int)in->n_cols + nextra + 16, "too many columns");
         int names = lua_gettop(L) + 1;
         for (size_t c = 0; c < in->n_cols; c++)
             lua_pushstring(L, in->cols[c].name);
-        /* Hash room for the fields transform added to the last record it
-         * returned (r.total = ...): sized in advance, the table need not
-         * be rehashed when the transform adds them. */
+        /* Hash room for the fields the function added to the last record
+         * it returned (r.total = ...): sized in advance, the table need not
+         * be rehashed when the function adds them. */
         int extra = 0;
         int res = lua_gettop(L) + 1; /* where each call leaves its result */
         for (size_t r = 0; r < in->n_rows; r++) {
@@ -773,54 +864,16 @@ static int run_records(lua_State *L)
                 lua_rawset(L, -3);
                 given++;
             }
-            if (box_pcall(b, 1, 1, msgh) != LUA_OK) {
+            for (int a = 1; a <= nextra; a++)
+                lua_pushvalue(L, fn + a);
+            if (box_pcall(b, 1 + nextra, 1, msgh) != LUA_OK) {
                 char prefix[48];
                 snprintf(prefix, sizeof(prefix), "record %zu: ", rc->record);
                 add_lua_diag(rc->diags, b, rc->path, rc->node_id, prefix, lua_tostring(L, -1));
                 rc->reported = true;
                 return 0;
             }
-            const char *bad = NULL;
-            if (lua_type(L, res) == LUA_TTABLE) {
-                /* An array of records: [1] is a table.  The length, 0 for
-                 * a plain record, answers without pushing anything. */
-                bool array = false;
-                if (lua_rawlen(L, res) > 0) {
-                    array = lua_rawgeti(L, res, 1) == LUA_TTABLE;
-                    lua_pop(L, 1);
-                }
-                if (array) {
-                    for (lua_Integer i = 1; !bad; i++) {
-                        int ty = lua_rawgeti(L, res, i);
-                        if (ty == LUA_TNIL) {
-                            lua_pop(L, 1);
-                            break;
-                        }
-                        if (ty != LUA_TTABLE) {
-                            snprintf(err, sizeof(err),
-                                     "item %lld of the returned array is a %s, not a record",
-                                     (long long)i, lua_typename(L, ty));
-                            bad = err;
-                        } else {
-                            bad = emit(out, L, lua_gettop(L), err, sizeof(err));
-                        }
-                        lua_pop(L, 1);
-                    }
-                } else {
-                    bad = emit(out, L, res, err, sizeof(err));
-                    if (rec && lua_topointer(L, res) == rec) {
-                        size_t added =
-                            out->last_n > (size_t)given ? out->last_n - (size_t)given : 0;
-                        extra = added < 64 ? (int)added : 64;
-                    }
-                }
-            } else if (lua_type(L, res) != LUA_TNIL) {
-                snprintf(err, sizeof(err),
-                         "transform returned a %s; return a record (a table), nil to drop it, "
-                         "or an array of records",
-                         luaL_typename(L, res));
-                bad = err;
-            }
+            const char *bad = emit_result(rc, L, res, &extra, rec, given, err, sizeof(err));
             lua_settop(L, res - 1);
             if (bad) {
                 diag_add(rc->diags, DIAG_ERROR, rc->path, 0, 0, rc->node_id, "record %zu: %s",
@@ -851,39 +904,87 @@ static int run_records(lua_State *L)
     return 0;
 }
 
-pv_table *lua_transform_run(const char *code, size_t len, const char *path, const char *node_id,
-                            const pv_table *const *inputs, size_t n_inputs, const lua_options *o,
-                            diag_list *diags)
+/* One call of the function (with its extras only) returning an array of
+ * records, emitted in order up to the limit. */
+static int run_collect(lua_State *L)
 {
-    lua_box *b = luabox_new(o);
-    if (!b) {
-        diag_add(diags, DIAG_ERROR, path, 0, 0, node_id, "cannot create a Lua state");
-        return NULL;
+    run_ctx *rc = lua_touserdata(L, 1);
+    out_state *out = &rc->out;
+    int nextra;
+    int fn = push_fn(rc, L, &nextra);
+    if (!fn)
+        return 0;
+    lua_newtable(L);
+    out->anchor = lua_gettop(L);
+    lua_pushcfunction(L, box_msgh);
+    int msgh = lua_gettop(L);
+    for (size_t c = 0; c < rc->n_declared; c++)
+        if (!add_fixed(out, L, rc->declared[c].name, rc->declared[c].type))
+            break;
+    int res = lua_gettop(L) + 1;
+    lua_pushvalue(L, fn);
+    for (int a = 1; a <= nextra; a++)
+        lua_pushvalue(L, fn + a);
+    if (box_pcall(rc->b, nextra, 1, msgh) != LUA_OK) {
+        add_lua_diag(rc->diags, rc->b, rc->path, rc->node_id, "", lua_tostring(L, -1));
+        rc->reported = true;
+        return 0;
     }
+    char err[256];
+    const char *bad = NULL;
+    if (lua_type(L, res) != LUA_TTABLE) {
+        snprintf(err, sizeof(err), "%s returned a %s; return an array of records", rc->fn->name,
+                 luaL_typename(L, res));
+        bad = err;
+    }
+    for (lua_Integer i = 1; !bad && (size_t)i <= rc->limit; i++) {
+        int ty = lua_rawgeti(L, res, i);
+        if (ty == LUA_TNIL)
+            break;
+        rc->record++;
+        if (ty != LUA_TTABLE) {
+            snprintf(err, sizeof(err), "item %lld of the returned array is a %s, not a record",
+                     (long long)i, lua_typename(L, ty));
+            bad = err;
+        } else {
+            bad = emit(out, L, lua_gettop(L), err, sizeof(err));
+        }
+        lua_pop(L, 1);
+    }
+    if (bad) {
+        diag_add(rc->diags, DIAG_ERROR, rc->path, 0, 0, rc->node_id, "%s", bad);
+        rc->reported = true;
+    }
+    return 0;
+}
+
+/* Run body (run_records or run_collect) protected, then settle the
+ * output's columns and types.  keep_fixed: keep fixed columns no record
+ * had (declared ones), else drop them (input columns). */
+static pv_table *run_protected(run_ctx *rc, lua_CFunction body, bool keep_fixed)
+{
+    lua_box *b = rc->b;
     lua_State *L = b->L;
-    if (!load_chunk(b, code, len, path)) {
-        add_lua_diag(diags, b, path, node_id, "", lua_tostring(L, -1));
-        luabox_free(b);
-        return NULL;
-    }
-    run_ctx rc = {b, path, node_id, inputs, n_inputs, o, diags, {0}, 0, false};
-    rc.out.t = pv_table_new();
-    lua_pushcfunction(L, run_records);
-    lua_pushlightuserdata(L, &rc);
+    rc->out.t = pv_table_new();
+    int top = lua_gettop(L);
+    lua_pushcfunction(L, body);
+    lua_pushlightuserdata(L, rc);
     int status = lua_pcall(L, 1, 0, 0);
-    bool ok = status == LUA_OK && !rc.reported;
-    if (status != LUA_OK && !rc.reported) {
+    bool ok = status == LUA_OK && !rc->reported;
+    if (status != LUA_OK && !rc->reported) {
         /* Raised by weir's own calls between records: memory, stack. */
         const char *msg = status == LUA_ERRMEM ? NULL : lua_tostring(L, -1);
         if (msg)
-            diag_add(diags, DIAG_ERROR, path, 0, 0, node_id, "record %zu: %s", rc.record, msg);
+            diag_add(rc->diags, DIAG_ERROR, rc->path, 0, 0, rc->node_id, "record %zu: %s",
+                     rc->record, msg);
         else
-            diag_add(diags, DIAG_ERROR, path, 0, 0, node_id,
+            diag_add(rc->diags, DIAG_ERROR, rc->path, 0, 0, rc->node_id,
                      "record %zu: memory limit of %zu MiB exceeded (the script's data "
                      "left no room for the record)",
-                     rc.record, b->mem_limit >> 20);
+                     rc->record, b->mem_limit >> 20);
     }
-    out_state out = rc.out;
+    lua_settop(L, top);
+    out_state out = rc->out;
 
     pv_table *t = out.t;
     if (ok) {
@@ -891,7 +992,7 @@ pv_table *lua_transform_run(const char *code, size_t len, const char *path, cons
         size_t m = 0;
         size_t *keep = xmalloc((t->n_cols ? t->n_cols : 1) * sizeof(size_t));
         for (size_t c = 0; c < t->n_cols; c++)
-            if (out.seen[c])
+            if (out.seen[c] || (keep_fixed && c < out.n_fixed))
                 keep[m++] = c;
         if (m != t->n_cols) {
             pv_table_project(t, keep, m);
@@ -905,12 +1006,16 @@ pv_table *lua_transform_run(const char *code, size_t len, const char *path, cons
         free(keep);
         out.st.n = t->n_cols;
         const pv_type **decl = xcalloc(t->n_cols ? t->n_cols : 1, sizeof(pv_type *));
-        for (size_t c = 0; c < t->n_cols; c++)
-            for (size_t k = 0; k < n_inputs && !decl[c]; k++) {
-                long j = pv_table_find_column(inputs[k], t->cols[c].name);
+        for (size_t c = 0; c < t->n_cols; c++) {
+            for (size_t k = 0; k < rc->n_inputs && !decl[c]; k++) {
+                long j = pv_table_find_column(rc->inputs[k], t->cols[c].name);
                 if (j >= 0)
-                    decl[c] = &inputs[k]->cols[j].type;
+                    decl[c] = &rc->inputs[k]->cols[j].type;
             }
+            for (size_t k = 0; k < rc->n_declared && !decl[c]; k++)
+                if (strcmp(rc->declared[k].name, t->cols[c].name) == 0)
+                    decl[c] = &rc->declared[k].type;
+        }
         if (t->n_cols)
             typing_decide(t, decl, &out.st);
         free(decl);
@@ -924,6 +1029,66 @@ pv_table *lua_transform_run(const char *code, size_t len, const char *path, cons
     free(out.seen);
     free(out.cache);
     typing_stats_free(&out.st);
+    return t;
+}
+
+pv_table *luabox_run_records(lua_box *b, const lua_record_fn *fn, const char *path,
+                             const char *node_id, const pv_table *const *inputs, size_t n_inputs,
+                             const lua_options *o, diag_list *diags)
+{
+    run_ctx rc = {.b = b,
+                  .fn = fn,
+                  .path = path,
+                  .node_id = node_id,
+                  .inputs = inputs,
+                  .n_inputs = n_inputs,
+                  .o = o,
+                  .diags = diags};
+    return run_protected(&rc, run_records, false);
+}
+
+pv_table *luabox_collect_records(lua_box *b, const lua_record_fn *fn, const char *path,
+                                 const char *node_id, const pv_column *declared, size_t n_declared,
+                                 size_t limit, diag_list *diags)
+{
+    run_ctx rc = {.b = b,
+                  .fn = fn,
+                  .path = path,
+                  .node_id = node_id,
+                  .diags = diags,
+                  .declared = declared,
+                  .n_declared = n_declared,
+                  .limit = limit};
+    return run_protected(&rc, run_collect, true);
+}
+
+static int push_transform(struct lua_State *L, void *ud)
+{
+    (void)ud;
+    if (lua_getglobal(L, "transform") != LUA_TFUNCTION) {
+        lua_pushfstring(L, "defines no function transform(record) (found %s)",
+                        luaL_typename(L, -1));
+        return -1;
+    }
+    return 0;
+}
+
+pv_table *lua_transform_run(const char *code, size_t len, const char *path, const char *node_id,
+                            const pv_table *const *inputs, size_t n_inputs, const lua_options *o,
+                            diag_list *diags)
+{
+    lua_box *b = luabox_new(o);
+    if (!b) {
+        diag_add(diags, DIAG_ERROR, path, 0, 0, node_id, "cannot create a Lua state");
+        return NULL;
+    }
+    if (!load_chunk(b, code, len, path)) {
+        add_lua_diag(diags, b, path, node_id, "", lua_tostring(b->L, -1));
+        luabox_free(b);
+        return NULL;
+    }
+    static const lua_record_fn transform = {push_transform, NULL, "transform"};
+    pv_table *t = luabox_run_records(b, &transform, path, node_id, inputs, n_inputs, o, diags);
     luabox_free(b);
     return t;
 }

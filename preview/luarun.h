@@ -44,8 +44,52 @@ void luabox_free(lua_box *b);
 bool luabox_exec(lua_box *b, const char *code, size_t len, const char *chunkname, char *err,
                  size_t err_size);
 
+/* The box's Lua state, for the plugin API (plugapi.c).  Owned by the box. */
+struct lua_State;
+struct lua_State *luabox_state(lua_box *b);
+
+/* lua_pcall of the function below nargs arguments, under the box's budgets
+ * (re-armed for this call) and its message handler.  Returns the Lua status;
+ * on failure one error message is left (a budget trip names the budget). */
+int luabox_call(lua_box *b, int nargs, int nres);
+
+/* Format the error message msg of the last failed call as
+ * "path:line: message": kept when it already starts with "path:", else
+ * prefixed with the line of the innermost frame of path's code (or
+ * "path: " when none is known, e.g. memory). */
+void luabox_error_text(const lua_box *b, const char *path, const char *msg, char *err,
+                       size_t err_size);
+
 /* Text printed by the chunk's print() calls (bounded), NUL-terminated. */
 const char *luabox_output(const lua_box *b);
+
+/* Where the function run per record comes from: lua_transform_run's is
+ * the global `transform`; a plugin's is its declaration's record or show
+ * (preview/plugrun.c).  push is called inside the protected run: it pushes
+ * the function, then the extra arguments passed after the record (e.g. the
+ * node table), and returns how many extras; or pushes a message saying why
+ * there is no function and returns -1. */
+typedef struct lua_record_fn {
+    int (*push)(struct lua_State *L, void *ud);
+    void *ud;
+    const char *name; /* "transform", "record", ...: named in messages */
+} lua_record_fn;
+
+/* Call fn(record, extras...) for every row of every input, in order, in b
+ * (whose code has run), under the record contract.  Returns the output
+ * table or NULL with a diagnostic naming the record and line (at path when
+ * the error carries no file of its own). */
+pv_table *luabox_run_records(lua_box *b, const lua_record_fn *fn, const char *path,
+                             const char *node_id, const pv_table *const *inputs, size_t n_inputs,
+                             const lua_options *o, diag_list *diags);
+
+/* Call fn(extras...) once; it returns an array of records (a records()
+ * source).  The declared columns come first with their types (kept when no
+ * record has them), other fields after, sorted by name; at most limit
+ * records are read.  NULL with a diagnostic on failure. */
+pv_table *luabox_collect_records(lua_box *b, const lua_record_fn *fn, const char *path,
+                                 const char *node_id, const pv_column *declared, size_t n_declared,
+                                 size_t limit, diag_list *diags);
 
 /* Run a Lua transform: load code (the file at path), then call
  * transform(record) for every row of every input, in order.  Returns the

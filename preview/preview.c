@@ -1,6 +1,8 @@
 /* preview: the engine — evaluation order, the per-node cache, background
- * jobs.  Node execution lives in reader.c (sources), sqlrun.c and luarun.c
- * (transforms); sinks pass their input through. */
+ * jobs.  A node runs as its type in the registry (nodetypes.h) says: sample
+ * sources through reader.c, code transforms through sqlrun.c and luarun.c
+ * by their language, plugin functions through plugrun.c; sinks without a
+ * show() pass their inputs through. */
 #include "preview.h"
 
 #include <pthread.h>
@@ -14,6 +16,7 @@
 #include "idindex.h"
 #include "load.h"
 #include "luarun.h"
+#include "plugrun.h"
 #include "reader.h"
 #include "util.h"
 
@@ -385,70 +388,163 @@ static pv_table *union_tables(pv_table *const *in, size_t n)
 static bool eval(run *r, size_t i);
 
 /* Run node i whose inputs are evaluated and fine. */
+static lua_options lua_opts(run *r)
+{
+    lua_options lo = {.memory_limit = r->opts.lua_memory,
+                      .instructions = r->opts.lua_instructions,
+                      .budget_s = r->opts.budget_s,
+                      .cancel = run_cancel(r),
+                      .rows_done = run_rows(r)};
+    return lo;
+}
+
+/* The node's type from the registry, or NULL with a diagnostic saying why
+ * there is none (a broken plugin names its error). */
+static const node_type *type_of(const node *n, diag_list *d)
+{
+    const node_type *t = node_type_find(n->kind, n->type);
+    if (t)
+        return t;
+    src_pos pos = n->type_pos.line ? n->type_pos : n->pos;
+    const char *kind = node_kind_name(n->kind);
+    const plugin_file *f = node_type_broken(n->type);
+    if (f && f->error)
+        diag_add(d, DIAG_ERROR, PIPELINE_FILE, pos.line, pos.col, n->id,
+                 "the %s type '%s' is not available: its plugin failed: %s", kind, n->type,
+                 f->error);
+    else if (!n->type || !*n->type)
+        diag_add(d, DIAG_ERROR, PIPELINE_FILE, pos.line, pos.col, n->id, "'%s' has no type", n->id);
+    else
+        diag_add(d, DIAG_ERROR, PIPELINE_FILE, pos.line, pos.col, n->id,
+                 "unknown %s type '%s': no plugin declares it (see `weir plugins`)", kind, n->type);
+    return NULL;
+}
+
+/* Run one SELECT over the node's inputs in the engine's database. */
+static pv_table *run_select(run *r, const node *n, pv_table **in, const char *sql, const char *path,
+                            sql_reads *reads, diag_list *d)
+{
+    sql_input *si = xcalloc(n->n_inputs ? n->n_inputs : 1, sizeof(sql_input));
+    for (size_t k = 0; k < n->n_inputs; k++) {
+        si[k].name = n->inputs[k];
+        si[k].table = in[k];
+        si[k].hash = r->hash[id_index_get(&r->ids, n->inputs[k])];
+    }
+    sql_options so = {r->opts.budget_s, run_cancel(r), run_rows(r)};
+    if (!r->e->sqldb)
+        r->e->sqldb = sql_db_new();
+    pv_table *t = sql_run(r->e->sqldb, sql, path, n->id, si, n->n_inputs, &so, reads, d);
+    free(si);
+    return t;
+}
+
+/* A transform whose code is in its own file (NT_CODE), by its language. */
+static pv_table *run_code(run *r, const node *n, const node_type *t, pv_table **in,
+                          sql_reads *reads, diag_list *d)
+{
+    const char *lang = t->code_lang ? t->code_lang : "";
+    const char *key = t->code_setting ? t->code_setting : lang;
+    if (strcmp(lang, "sql") != 0 && strcmp(lang, "lua") != 0) {
+        src_pos pos = n->type_pos.line ? n->type_pos : n->pos;
+        diag_add(d, DIAG_ERROR, PIPELINE_FILE, pos.line, pos.col, n->id,
+                 "preview cannot run '%s' code (the %s type's language; it runs sql and lua)", lang,
+                 n->type);
+        return NULL;
+    }
+    size_t len;
+    char *code = read_code(r, n, key, &len, d);
+    if (!code)
+        return NULL;
+    pv_table *out;
+    if (strcmp(lang, "sql") == 0) {
+        out = run_select(r, n, in, code, node_setting_text(n, key), reads, d);
+    } else {
+        lua_options lo = lua_opts(r);
+        out = lua_transform_run(code, len, node_setting_text(n, key), n->id,
+                                (const pv_table *const *)in, n->n_inputs, &lo, d);
+    }
+    free(code);
+    return out;
+}
+
+/* A SQL template (NT_SQL): the SELECT its sql(node) returns, run like a
+ * SQL file.  Its errors are reported on the node, since no file of the
+ * user's holds the SQL. */
+static pv_table *run_template(run *r, const node *n, const node_type *t, pv_table **in,
+                              sql_reads *reads, diag_list *d)
+{
+    lua_options lo = lua_opts(r);
+    char *sql = plugrun_render_sql(t, n, &lo, d);
+    if (!sql)
+        return NULL;
+    diag_list sd;
+    diag_list_init(&sd);
+    pv_table *out = run_select(r, n, in, sql, "generated SQL", reads, &sd);
+    for (size_t k = 0; k < sd.n; k++)
+        diag_add(d, sd.items[k].severity, PIPELINE_FILE, n->pos.line, n->pos.col, n->id,
+                 "generated SQL: %s", sd.items[k].message);
+    diag_list_free(&sd);
+    free(sql);
+    return out;
+}
+
 static pv_table *execute(run *r, size_t i, diag_list *d, sql_reads *reads)
 {
     const node *n = &r->p->nodes[i];
+    const node_type *t = type_of(n, d);
+    if (!t)
+        return NULL;
     pv_table **in = xcalloc(n->n_inputs ? n->n_inputs : 1, sizeof(pv_table *));
     for (size_t k = 0; k < n->n_inputs; k++)
         in[k] = r->out[id_index_get(&r->ids, n->inputs[k])];
-    pv_table *t = NULL;
+    const pv_table *const *cin = (const pv_table *const *)in;
+    lua_options lo = lua_opts(r);
+    pv_table *out = NULL;
     if (n->kind == NODE_SOURCE) {
-        t = run_source(r, n, d);
+        if (t->contributes & NT_RECORDS)
+            out = plugrun_source(t, n, (size_t)source_limit(r, n), &lo, d);
+        else
+            out = run_source(r, n, d);
     } else if (n->kind == NODE_SINK) {
-        t = union_tables(in, n->n_inputs);
-    } else if (strcmp(n->type, "sql") == 0) {
-        size_t len;
-        char *sql = read_code(r, n, "sql", &len, d);
-        if (sql) {
-            sql_input *si = xcalloc(n->n_inputs ? n->n_inputs : 1, sizeof(sql_input));
-            for (size_t k = 0; k < n->n_inputs; k++) {
-                si[k].name = n->inputs[k];
-                si[k].table = in[k];
-                si[k].hash = r->hash[id_index_get(&r->ids, n->inputs[k])];
-            }
-            sql_options so = {r->opts.budget_s, run_cancel(r), run_rows(r)};
-            if (!r->e->sqldb)
-                r->e->sqldb = sql_db_new();
-            t = sql_run(r->e->sqldb, sql, node_setting_text(n, "sql"), n->id, si, n->n_inputs, &so,
-                        reads, d);
-            free(si);
-            free(sql);
-        }
-    } else if (strcmp(n->type, "lua") == 0) {
-        size_t len;
-        char *code = read_code(r, n, "lua", &len, d);
-        if (code) {
-            lua_options lo = {.memory_limit = r->opts.lua_memory,
-                              .instructions = r->opts.lua_instructions,
-                              .budget_s = r->opts.budget_s,
-                              .cancel = run_cancel(r),
-                              .rows_done = run_rows(r)};
-            t = lua_transform_run(code, len, node_setting_text(n, "lua"), n->id,
-                                  (const pv_table *const *)in, n->n_inputs, &lo, d);
-            free(code);
-        }
+        if (t->contributes & NT_SHOW)
+            out = plugrun_records(t, n, cin, n->n_inputs, &lo, d);
+        else
+            out = union_tables(in, n->n_inputs);
+    } else if (t->contributes & NT_CODE) {
+        out = run_code(r, n, t, in, reads, d);
+    } else if (t->contributes & NT_SQL) {
+        out = run_template(r, n, t, in, reads, d);
+    } else if (t->contributes & NT_RECORD) {
+        out = plugrun_records(t, n, cin, n->n_inputs, &lo, d);
     } else {
         src_pos pos = n->type_pos.line ? n->type_pos : n->pos;
         diag_add(d, DIAG_ERROR, PIPELINE_FILE, pos.line, pos.col, n->id,
-                 "preview cannot run a '%s' transform (it runs sql and lua)", n->type);
+                 "the transform type '%s' declares no code, sql or record: preview cannot run "
+                 "it",
+                 n->type);
     }
     free(in);
-    return t;
+    return out;
 }
+
+/* Types whose behaviour is their plugin's code, run by preview. */
+enum { NT_PLUGIN_RUN = NT_SQL | NT_RECORD | NT_RECORDS | NT_SHOW };
 
 static uint64_t node_hash(run *r, size_t i)
 {
     const node *n = &r->p->nodes[i];
+    const node_type *t = node_type_find(n->kind, n->type);
     uint64_t h = 0x5745495250524556ULL; /* "WEIRPREV" */
     h_u64(&h, (uint64_t)n->kind);
     h_str(&h, n->id);
     h_str(&h, n->type);
     h_value(&h, &n->settings);
+    /* An unknown type's failure is not kept once a plugin declares it. */
+    h_u64(&h, t ? t->contributes : ~0ULL);
     if (n->kind == NODE_SOURCE)
         hash_sample(r, n, &h);
-    if (n->kind == NODE_TRANSFORM) {
-        const char *key = strcmp(n->type, "sql") == 0 ? "sql" : "lua";
-        const char *rel = node_setting_text(n, key);
+    if (t && (t->contributes & NT_CODE)) {
+        const char *rel = node_setting_text(n, t->code_setting ? t->code_setting : "");
         if (rel && fs_check_inside(r->p->dir, rel, true) == PATH_OK) {
             char *full = fs_join(r->p->dir, rel), *data = NULL, err[64];
             size_t len = 0;
@@ -457,6 +553,13 @@ static uint64_t node_hash(run *r, size_t i)
             free(data);
             free(full);
         }
+    }
+    if (t && (t->contributes & NT_PLUGIN_RUN) && t->plugin) {
+        h_str(&h, t->plugin->path);
+        h_bytes(&h, t->plugin->source ? t->plugin->source : "", t->plugin->source_len);
+        h_u64(&h, t->plugin->caps_allowed);
+    }
+    if (n->kind == NODE_TRANSFORM || (t && (t->contributes & NT_PLUGIN_RUN))) {
         h_u64(&h, (uint64_t)(r->opts.budget_s * 1000));
         h_u64(&h, (uint64_t)r->opts.lua_instructions);
         h_u64(&h, (uint64_t)r->opts.lua_memory);
@@ -775,7 +878,12 @@ bool preview_sql_check(preview_engine *e, const char *node_id, const char *sql, 
         si[k].schema = &schemas[k];
     }
     if (ok) {
-        const char *path = node_setting_text(n, "sql");
+        /* The file named by the type's code setting ("sql" for the shipped
+         * SQL transform). */
+        const node_type *t = node_type_find(n->kind, n->type);
+        const char *key =
+            t && (t->contributes & NT_CODE) && t->code_setting ? t->code_setting : "sql";
+        const char *path = node_setting_text(n, key);
         ok = sql_inspect(sql, path ? path : "sql", node_id, si, n->n_inputs, out, reads, diags);
     }
     for (size_t k = 0; k < n->n_inputs; k++)

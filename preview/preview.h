@@ -4,7 +4,8 @@
  * An engine holds its own copy of the pipeline (preview_engine_set_pipeline
  * copies; the caller keeps editing its own) and a cache of every node's
  * output, keyed by a hash of the node's definition (kind, type, settings,
- * the contents of its SQL/Lua file, its sample file's identity) and of its
+ * the contents of its SQL/Lua file, its sample file's identity, and for a
+ * plugin-run type the plugin file's text and capabilities) and of its
  * inputs' hashes: after an edit only the affected nodes run again.
  *
  * Running: preview_run() runs on the caller's thread; preview_start() runs

@@ -459,6 +459,24 @@ def gen_fraud_features(out):
     write_jsonl(os.path.join(out, "fraud_features", "samples", "transactions.jsonl"), records)
 
 
+def gen_plugin_tutorial(out):
+    """The plugin tutorial's deliveries (docs/plugins.md): fixed, hand-picked
+    points -- Oslo twice in one geohash cell, Bergen, Trondheim, Sydney, New
+    York, one without coordinates and one with an impossible latitude."""
+    rows = [
+        ("d-1001", "ane", 59.9139, 10.7522, "2024-05-01T09:12:00Z"),
+        ("d-1002", "ane", 59.9127, 10.7461, "2024-05-01T09:31:00Z"),
+        ("d-1003", "bo", 60.3913, 5.3221, "2024-05-01T10:02:00Z"),
+        ("d-1004", "bo", 63.4305, 10.3951, "2024-05-01T10:40:00Z"),
+        ("d-1005", "chi", -33.8688, 151.2093, "2024-05-01T11:05:00Z"),
+        ("d-1006", "chi", None, None, "2024-05-01T11:20:00Z"),
+        ("d-1007", "dag", 91.5, 10.0, "2024-05-01T11:45:00Z"),
+        ("d-1008", "dag", 40.7128, -74.006, "2024-05-01T12:00:00Z"),
+    ]
+    write_csv(os.path.join(out, "plugin_tutorial", "samples", "deliveries.csv"),
+              ["delivery_id", "courier", "lat", "lon", "delivered_at"], rows)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", default=HERE,
@@ -467,6 +485,7 @@ def main():
     gen_customer_360(args.out)
     gen_ad_revenue(args.out)
     gen_fraud_features(args.out)
+    gen_plugin_tutorial(args.out)
 
 
 if __name__ == "__main__":

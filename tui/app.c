@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "draw.h"
 #include "fsutil.h"
 #include "input.h"
@@ -377,6 +378,8 @@ int tui_main(int argc, char **argv)
     if (!uw_locale_is_utf8())
         ascii = true;
     keymap_init();
+    /* The node types: the pipeline's own plugins, the user's, the shipped. */
+    const node_registry *types = cli_use_plugins(dir, NULL);
 
     static app a; /* static: signal-time code and views reach it through here */
     memset(&a, 0, sizeof(a));
@@ -436,6 +439,13 @@ int tui_main(int argc, char **argv)
         startup_offer_create(&a);
     else
         startup_offer_recovery(&a); /* when there is a journal */
+    if (!a.msg[0] && types->problems.n_errors + types->problems.n_warnings) {
+        char first[300];
+        diag_format(&types->problems.items[0], first, sizeof(first));
+        app_message(&a, types->problems.n_errors ? STYLE_ERROR : STYLE_WARNING,
+                    "plugins: %s%s", first,
+                    types->problems.n > 1 ? " (weir plugins lists all)" : "");
+    }
     if (!a.msg[0] && a.d.p.n_nodes == 0 && !creating)
         app_message(&a, STYLE_NORMAL, "an empty pipeline: a adds a node");
 

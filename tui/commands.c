@@ -229,7 +229,11 @@ static int save_doc(app *a)
     diag_list_init(&diags);
     if (doc_save(&a->d, &diags)) {
         size_t e = doc_errors(&a->d);
-        if (e)
+        char buf[300];
+        if (diags.n) {
+            diag_format(&diags.items[0], buf, sizeof(buf));
+            app_message(a, STYLE_WARNING, "saved, but %s", buf);
+        } else if (e)
             app_message(a, STYLE_WARNING, "saved, with %zu problem%s (! lists them)", e,
                         e == 1 ? "" : "s");
         else

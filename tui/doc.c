@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "artifacts.h"
 #include "fsutil.h"
 #include "idindex.h"
 #include "journal.h"
@@ -202,6 +203,15 @@ bool doc_save(doc *d, diag_list *out)
         return false;
     if (!pipeline_save(&d->p, d->p.dir, out))
         return false;
+    /* The SQL of template transforms: a template that fails does not undo
+     * the save; its problem is reported as a warning. */
+    diag_list gen;
+    diag_list_init(&gen);
+    artifacts_sync(&d->p, d->p.dir, false, NULL, NULL, &gen);
+    for (size_t i = 0; i < gen.n; i++)
+        diag_add(out, DIAG_WARNING, gen.items[i].path, gen.items[i].line, gen.items[i].col,
+                 gen.items[i].node_id, "%s", gen.items[i].message);
+    diag_list_free(&gen);
     d->exists = true;
     doc_mark(d);
     d->saved_change = d->change;

@@ -558,7 +558,8 @@ static char *template_for(app *a, const node *n)
 {
     pv_schema s;
     memset(&s, 0, sizeof(s));
-    if (n->n_inputs && strcmp(n->type, "sql") == 0) {
+    const node_type *t = node_type_find(n->kind, n->type);
+    if (n->n_inputs && t && t->code_lang && strcmp(t->code_lang, "sql") == 0) {
         engine_sync(a);
         preview_result r;
         if (!preview_schema(ep.eng, n->inputs[0], &s)) {
@@ -607,7 +608,7 @@ static int do_open(app *a, size_t idx)
     if (ep.open)
         close_now(a);
     term_setup();
-    ep.lang = strcmp(t->code_setting, "lua") == 0 ? HL_LANG_LUA : HL_LANG_SQL;
+    ep.lang = t->code_lang && strcmp(t->code_lang, "lua") == 0 ? HL_LANG_LUA : HL_LANG_SQL;
     editor_config cfg = editor_default_config();
     cfg.lang = ep.lang;
     if (ep.lang == HL_LANG_LUA)

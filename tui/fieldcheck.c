@@ -49,9 +49,14 @@ const char *field_check(const setting_spec *spec, const char *text, const char *
     }
     case SETTING_NUMBER: {
         char *end;
-        strtod(text, &end);
+        double v = strtod(text, &end);
         if (*end) {
             snprintf(buf, size, "a number, e.g. 1.5");
+            return buf;
+        }
+        if (spec->number_min < spec->number_max &&
+            (v < spec->number_min || v > spec->number_max)) {
+            snprintf(buf, size, "between %g and %g", spec->number_min, spec->number_max);
             return buf;
         }
         return NULL;

@@ -108,6 +108,19 @@ void picker_refilter(picker *pk)
     pk->n_vis = k;
     pk->cur = 0;
     pk->top = 0;
+    /* Grouped lists keep their order, but the cursor starts on the best
+     * match: typing "sql" selects sql, not the filter whose description
+     * mentions SQL and comes first in its group. */
+    if (!pk->sort_by_score && *f) {
+        int best = -1;
+        for (size_t j = 0; j < pk->n_vis; j++) {
+            const pick_item *it = &pk->items[pk->vis[j]];
+            if (!it->header && it->score > best) {
+                best = it->score;
+                pk->cur = j;
+            }
+        }
+    }
     picker_move(pk, 0);
 }
 

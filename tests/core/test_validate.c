@@ -61,10 +61,11 @@ static void test_unknown_types(void **state)
          "pipeline.yaml:5:13: error: unknown source type 'kafkaa' (did you mean 'kafka'?)\n"
          "pipeline.yaml:6:13: error: unknown source type 's3' (known: file, http, kafka, "
          "postgres)\n"
-         "pipeline.yaml:8:13: error: unknown transform type 'python' (known: lua, sql)\n"
+         "pipeline.yaml:8:13: error: unknown transform type 'python' (known: dedupe, filter, "
+         "hopping_window, lua, mask, select, sql, tumbling_window)\n"
          "pipeline.yaml:9:13: error: 'kafka' is a source or sink type, not a transform type "
-         "(transform "
-         "types: lua, sql)\n"
+         "(transform types: dedupe, filter, hopping_window, lua, mask, select, sql, "
+         "tumbling_window)\n"
          "pipeline.yaml:11:13: error: 'sql' is a transform type, not a sink type (sink types: "
          "file, kafka, postgres, stdout)");
 }

@@ -16,6 +16,7 @@
 #include "fsutil.h"
 #include "load.h"
 #include "preview.h"
+#include "testreg.h"
 
 #include "../tmpdir.h"
 
@@ -59,6 +60,7 @@ static int setup(void **state)
     (void)state;
     if (!test_mkdtemp(dir, sizeof(dir), "weir-preview"))
         return -1;
+    testreg_use_standard(); /* sql and lua code transforms, file, stdout */
     put("pipeline.yaml", yaml);
     put("samples/orders.jsonl", "{\"id\": 1, \"cust\": 1, \"amount\": 10}\n"
                                 "{\"id\": 2, \"cust\": 2, \"amount\": 20}\n");
@@ -82,6 +84,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    testreg_end();
     char *cmd = NULL;
     if (strstr(dir, "/weir-preview-")) {
         size_t n = strlen(dir) + 16;

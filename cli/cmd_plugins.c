@@ -1,0 +1,193 @@
+/* weir plugins [DIR] [--format text|json]: every node type in the registry
+ * and where it came from, then the shadowed declarations and the plugin
+ * problems (broken files, refused declarations).  Exit 1 when a plugin file
+ * is broken or a declaration was refused. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "fsutil.h"
+#include "host.h"
+
+static const char *const contribution_names[] = {"sample", "records", "code",
+                                                 "sql",    "record",  "show"};
+
+static void print_text(plugin_host *h)
+{
+    const node_registry *r = plugin_host_registry(h);
+    int w_name = 4, w_title = 5, w_origin = 6;
+    for (size_t i = 0; i < r->n_types; i++) {
+        const node_type *t = &r->types[i];
+        int n = (int)strlen(t->name), ti = (int)strlen(t->title);
+        int o = (int)strlen(plugin_origin_name(t->plugin->origin));
+        w_name = n > w_name ? n : w_name;
+        w_title = ti > w_title ? ti : w_title;
+        w_origin = o > w_origin ? o : w_origin;
+    }
+    if (w_title > 40)
+        w_title = 40;
+    printf("%-9s  %-*s  %-*s  %-*s  %s\n", "KIND", w_name, "NAME", w_title, "TITLE", w_origin,
+           "ORIGIN", "FILE");
+    for (size_t i = 0; i < r->n_types; i++) {
+        const node_type *t = &r->types[i];
+        printf("%-9s  %-*s  %-*.*s  %-*s  %s:%d\n", node_kind_name(t->kind), w_name, t->name,
+               w_title, w_title, t->title, w_origin, plugin_origin_name(t->plugin->origin),
+               t->plugin->path, t->line);
+    }
+    if (r->n_types == 0)
+        printf("(no node types)\n");
+
+    size_t n_shadowed = plugin_host_shadowed_count(h);
+    if (n_shadowed) {
+        printf("\nShadowed (not used):\n");
+        for (size_t i = 0; i < n_shadowed; i++) {
+            const plugin_shadowed *s = plugin_host_shadowed_at(h, i);
+            printf("  %s %s  %s:%d (%s)  by %s:%d (%s)%s\n", node_kind_name(s->kind), s->name,
+                   s->plugin->path, s->line, plugin_origin_name(s->plugin->origin), s->by->path,
+                   s->by_line, plugin_origin_name(s->by->origin),
+                   s->deliberate ? ", which says shadows = true" : "");
+        }
+    }
+
+    /* Every other problem: broken files, refused declarations, plugins.allow.
+     * Shadowing warnings were listed above. */
+    size_t shown = 0;
+    char line[2048];
+    for (size_t i = 0; i < r->problems.n; i++) {
+        const diag *d = &r->problems.items[i];
+        if (d->severity == DIAG_WARNING && strstr(d->message, " is shadowed by "))
+            continue;
+        if (!shown++)
+            printf("\nProblems:\n");
+        diag_format(d, line, sizeof(line));
+        printf("  %s\n", line);
+    }
+}
+
+static json_t *type_json(const node_type *t)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "kind", json_string(node_kind_name(t->kind)));
+    json_object_set_new(o, "name", json_string(t->name));
+    json_object_set_new(o, "title", json_string(t->title));
+    json_object_set_new(o, "description", json_string(t->description));
+    json_object_set_new(o, "origin", json_string(plugin_origin_name(t->plugin->origin)));
+    json_object_set_new(o, "path", json_string(t->plugin->path));
+    json_object_set_new(o, "line", json_integer(t->line));
+    json_t *c = json_array();
+    for (size_t b = 0; b < sizeof(contribution_names) / sizeof(contribution_names[0]); b++)
+        if (t->contributes & (1u << b))
+            json_array_append_new(c, json_string(contribution_names[b]));
+    json_object_set_new(o, "contributes", c);
+    if (t->code_lang)
+        json_object_set_new(o, "code_language", json_string(t->code_lang));
+    json_t *settings = json_array();
+    for (size_t i = 0; i < t->n_settings; i++) {
+        const setting_spec *s = &t->settings[i];
+        json_t *so = json_object();
+        json_object_set_new(so, "name", json_string(s->name));
+        json_object_set_new(so, "type", json_string(setting_type_name(s->type)));
+        json_object_set_new(so, "required", json_boolean(s->required));
+        json_object_set_new(so, "default",
+                            s->default_value ? json_string(s->default_value) : json_null());
+        if (s->choices)
+            json_object_set_new(so, "choices", json_string(s->choices));
+        json_object_set_new(so, "help", json_string(s->help ? s->help : ""));
+        json_array_append_new(settings, so);
+    }
+    json_object_set_new(o, "settings", settings);
+    return o;
+}
+
+static void print_json(plugin_host *h)
+{
+    const node_registry *r = plugin_host_registry(h);
+    json_t *root = json_object();
+    json_t *types = json_array();
+    for (size_t i = 0; i < r->n_types; i++)
+        json_array_append_new(types, type_json(&r->types[i]));
+    json_object_set_new(root, "types", types);
+    json_t *shadowed = json_array();
+    for (size_t i = 0; i < plugin_host_shadowed_count(h); i++) {
+        const plugin_shadowed *s = plugin_host_shadowed_at(h, i);
+        json_t *o = json_object();
+        json_object_set_new(o, "kind", json_string(node_kind_name(s->kind)));
+        json_object_set_new(o, "name", json_string(s->name));
+        json_object_set_new(o, "path", json_string(s->plugin->path));
+        json_object_set_new(o, "line", json_integer(s->line));
+        json_object_set_new(o, "origin", json_string(plugin_origin_name(s->plugin->origin)));
+        json_object_set_new(o, "by_path", json_string(s->by->path));
+        json_object_set_new(o, "by_line", json_integer(s->by_line));
+        json_object_set_new(o, "by_origin", json_string(plugin_origin_name(s->by->origin)));
+        json_object_set_new(o, "deliberate", json_boolean(s->deliberate));
+        json_array_append_new(shadowed, o);
+    }
+    json_object_set_new(root, "shadowed", shadowed);
+    json_t *files = json_array();
+    for (size_t i = 0; i < r->n_files; i++) {
+        const plugin_file *f = &r->files[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "path", json_string(f->path));
+        json_object_set_new(o, "origin", json_string(plugin_origin_name(f->origin)));
+        json_object_set_new(o, "error", f->error ? json_string(f->error) : json_null());
+        json_array_append_new(files, o);
+    }
+    json_object_set_new(root, "files", files);
+    json_t *problems = json_array();
+    for (size_t i = 0; i < r->problems.n; i++) {
+        const diag *d = &r->problems.items[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "path", json_string(d->path ? d->path : ""));
+        json_object_set_new(o, "line", json_integer(d->line));
+        json_object_set_new(o, "severity",
+                            json_string(d->severity == DIAG_ERROR ? "error" : "warning"));
+        json_object_set_new(o, "message", json_string(d->message));
+        json_array_append_new(problems, o);
+    }
+    json_object_set_new(root, "problems", problems);
+    char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    puts(text);
+    free(text);
+    json_decref(root);
+}
+
+int cmd_plugins(int argc, char **argv)
+{
+    const char *dir = NULL, *format = "text";
+    bool options = true; /* until "--" */
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int got = options ? cli_option_value("plugins", argc, argv, &i, "--format", &format) : 0;
+        if (got < 0)
+            return EXIT_USAGE;
+        if (got > 0)
+            continue;
+        if (options && strcmp(a, "--") == 0)
+            options = false;
+        else if (options && a[0] == '-' && a[1])
+            return cli_usage_error("plugins", "unknown option '%s'", a);
+        else if (cli_folder_arg("plugins", &dir, a) != EXIT_OK)
+            return EXIT_USAGE;
+    }
+    if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
+        return cli_usage_error("plugins", "--format is text or json, not '%s'", format);
+    /* Without DIR, the current folder counts as a pipeline only when it is
+     * one: weir's own source tree has a plugins/ folder too. */
+    const char *pipeline = dir;
+    if (dir && !fs_is_dir(dir)) {
+        fprintf(stderr, "weir plugins: '%s' is not a folder\n", dir);
+        return EXIT_USAGE;
+    }
+    if (!dir && fs_exists("pipeline.yaml"))
+        pipeline = ".";
+
+    plugin_host *h = plugin_host_load(pipeline, NULL);
+    if (strcmp(format, "json") == 0)
+        print_json(h);
+    else
+        print_text(h);
+    int rc = plugin_host_errors(h) ? EXIT_FAIL : EXIT_OK;
+    plugin_host_free(h);
+    return rc;
+}

@@ -1,0 +1,125 @@
+-- dedupe.lua: drop repeated records by key within a time window (shipped
+-- with weir).  A SQL template: the generated SELECT is written to
+-- sql/ID.sql.
+--
+-- A record is dropped when an earlier record with the same key -- earlier
+-- in event time, the `time` field, ties broken by arrival order -- is at
+-- most `window` seconds older.  Every earlier record counts, dropped or
+-- not, so a key repeated every minute with a 5-minute window passes once
+-- (as in Kafka Streams' de-duplication example, which refreshes a key's
+-- time on every duplicate).
+--
+-- Why SQL and not a per-record function: a record function sees records in
+-- arrival order and would have to keep state across calls, and a late
+-- record (older than one already seen) would be judged against the wrong
+-- neighbour.  A window function orders each key's records by event time,
+-- is deterministic, and shows the rule in the generated SQL.
+--
+-- Times are ISO-8601 text (with or without a zone offset; to the second)
+-- or epoch numbers (seconds, or milliseconds with time_unit: ms).  A
+-- record whose time is NULL or not a timestamp is always kept.  The
+-- output keeps the input's columns and order.
+
+local function time_seconds(tbl, col, unit)
+    -- Qualified: SQLite reads an unknown "name" alone as a string literal.
+    local c = weir.sql_ident(tbl) .. "." .. weir.sql_ident(col)
+    -- Epoch numbers may arrive as text (a column mixing both is text).
+    return "CASE WHEN typeof(" .. c .. ") IN ('integer', 'real')" ..
+           "\n                  OR (" .. c .. " GLOB '[0-9]*' AND " .. c .. " NOT GLOB '*[^0-9.]*')" ..
+           "\n                THEN CAST(" .. c .. " AS INTEGER)" .. (unit == "ms" and " / 1000" or "") ..
+           "\n                ELSE unixepoch(" .. c .. ") END"
+end
+
+local function one_input(node)
+    if #node.inputs ~= 1 then
+        return string.format("dedupe reads exactly one input (this one has %d)", #node.inputs)
+    end
+    return nil
+end
+
+local function names_ok(value, what)
+    if type(value) ~= "table" or #value == 0 then
+        return string.format("list at least one %s field", what)
+    end
+    local seen = {}
+    for _, f in ipairs(value) do
+        if type(f) ~= "string" or f == "" then
+            return string.format("a %s field name is empty", what)
+        end
+        if seen[f] then
+            return string.format("'%s' is listed twice", f)
+        end
+        seen[f] = true
+    end
+    return nil
+end
+
+-- A name for a helper table that is not the input's own name.
+local function free_name(base, taken)
+    local name = base
+    while name == taken do
+        name = name .. "_"
+    end
+    return name
+end
+
+weir.node_type {
+    kind = "transform",
+    name = "dedupe",
+    title = "Dedupe",
+    description = "Drop records whose key was seen within a time window before",
+    settings = {
+        { name = "key", type = "list", required = true,
+          help = "the fields that make two records duplicates, e.g. [order_id]",
+          check = function(value, node)
+              return one_input(node) or names_ok(value, "key")
+          end },
+        { name = "time", type = "string", required = true,
+          help = "the event time field: ISO-8601 text or epoch numbers",
+          check = function(value)
+              if type(value) ~= "string" or value == "" then
+                  return "name the event time field"
+              end
+              return nil
+          end },
+        { name = "window", type = "integer", required = true, min = 1, max = 31622400,
+          help = "seconds: a record repeating its key at most this long after the last one is dropped" },
+        { name = "time_unit", type = "choice", default = "s", choices = { "s", "ms" },
+          help = "unit of epoch-number times (ISO-8601 text needs none)" },
+    },
+    sql = function(node)
+        local problem = one_input(node) or names_ok(node.settings.key, "key")
+        if problem then
+            error(problem, 0)
+        end
+        local s = node.settings
+        local input = weir.sql_ident(node.inputs[1])
+        local timed = free_name("dedupe_timed", node.inputs[1])
+        local ranked = free_name("dedupe_ranked", node.inputs[1])
+        local keys, parts = {}, {}
+        for i, f in ipairs(s.key) do
+            keys[#keys + 1] = "           " .. input .. "." .. weir.sql_ident(f) .. " AS k" .. i
+            parts[#parts + 1] = "k" .. i
+        end
+        return table.concat({
+            "WITH " .. timed .. " AS (",
+            "    SELECT rowid AS seq,",
+            "           " .. time_seconds(node.inputs[1], s.time, s.time_unit) .. " AS t,",
+            table.concat(keys, ",\n"),
+            "    FROM " .. input,
+            "),",
+            ranked .. " AS (",
+            "    SELECT seq, t,",
+            "           lag(t) OVER (PARTITION BY " .. table.concat(parts, ", ") ..
+                " ORDER BY t, seq) AS previous",
+            "    FROM " .. timed,
+            ")",
+            "SELECT *",
+            "FROM " .. input,
+            "WHERE rowid IN (SELECT seq FROM " .. ranked,
+            "                WHERE t IS NULL OR previous IS NULL OR t - previous > " ..
+                string.format("%d", s.window) .. ")",
+            "ORDER BY rowid",
+        }, "\n")
+    end,
+}

@@ -1,0 +1,373 @@
+/* plugapi: the `weir` table of docs/plugins.md and running one plugin file
+ * in a lua_box with a global environment of its own (see plugapi.h).
+ *
+ * Isolation between files sharing one box (the host keeps one state per
+ * plugin folder): each file's _ENV is a new table whose metatable reads
+ * through to the sandbox's globals and is locked (getmetatable(_ENV) is
+ * false), with its own _G, its own shallow copies of the library tables
+ * (so `string.upper = nil` stays in the file) and a `load` whose chunks
+ * default to the file's environment.  Nothing a file can reach writes to the
+ * shared globals. */
+#include "plugapi.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mbedtls/sha256.h>
+#include <mbedtls/version.h>
+
+#include "util.h"
+
+/* ---- the weir table ---- */
+
+/* weir.node_type(decl): upvalue 1 is the file's declaration array. */
+static int api_node_type(lua_State *L)
+{
+    if (lua_type(L, 1) != LUA_TTABLE)
+        return luaL_error(L, "weir.node_type expects a table (the declaration), got a %s",
+                          luaL_typename(L, 1));
+    lua_Debug ar;
+    int line = 0;
+    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar) && ar.currentline > 0)
+        line = ar.currentline;
+    lua_createtable(L, 0, 2);
+    lua_pushinteger(L, line);
+    lua_setfield(L, -2, "line");
+    lua_pushvalue(L, 1);
+    lua_setfield(L, -2, "decl");
+    lua_rawseti(L, lua_upvalueindex(1), (lua_Integer)lua_rawlen(L, lua_upvalueindex(1)) + 1);
+    return 0;
+}
+
+/* Double every `q` in the argument and wrap it in `q`s.  A NUL byte would
+ * cut the text short in SQLite, so it is refused. */
+static int quote(lua_State *L, char q, const char *fn)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    if (memchr(s, '\0', len))
+        return luaL_error(L, "%s: the text holds a NUL byte", fn);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    luaL_addchar(&b, q);
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == q)
+            luaL_addchar(&b, q);
+        luaL_addchar(&b, s[i]);
+    }
+    luaL_addchar(&b, q);
+    luaL_pushresult(&b);
+    return 1;
+}
+
+static int api_sql_ident(lua_State *L)
+{
+    return quote(L, '"', "weir.sql_ident");
+}
+
+static int api_sql_string(lua_State *L)
+{
+    return quote(L, '\'', "weir.sql_string");
+}
+
+static int api_sha256(lua_State *L)
+{
+    size_t len;
+    const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1, &len);
+    unsigned char md[32];
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    int rc = mbedtls_sha256(s, len, md, 0);
+#else
+    int rc = mbedtls_sha256_ret(s, len, md, 0);
+#endif
+    if (rc != 0)
+        return luaL_error(L, "weir.sha256: hashing failed");
+    char hex[65];
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    lua_pushlstring(L, hex, 64);
+    return 1;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* weir.capability(name): upvalue 1 the allowed PLUGIN_CAP_* bits, upvalue 2
+ * the file's path. */
+static int api_capability(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    unsigned allowed = (unsigned)lua_tointeger(L, lua_upvalueindex(1));
+    const char *path = lua_tostring(L, lua_upvalueindex(2));
+    unsigned bit;
+    lua_CFunction open;
+    if (strcmp(name, "io") == 0) {
+        bit = PLUGIN_CAP_IO;
+        open = luaopen_io;
+    } else if (strcmp(name, "os") == 0) {
+        bit = PLUGIN_CAP_OS;
+        open = luaopen_os;
+    } else {
+        return luaL_error(L,
+                          "weir.capability: unknown capability '%s' (there are \"io\" and "
+                          "\"os\")",
+                          name);
+    }
+    if (!(allowed & bit))
+        return luaL_error(L,
+                          "weir.capability: \"%s\" is not allowed for %s; to allow it, list "
+                          "the file with \"%s\" in $XDG_CONFIG_HOME/weir/plugins.allow (your "
+                          "own plugin by its name, %s; a pipeline's by its absolute path)",
+                          name, base_name(path), name, base_name(path));
+    /* The full library, kept in the registry's loaded table: the sandbox
+     * loaded the full os there and exposes only part of it. */
+    luaL_requiref(L, name, open, 0);
+    return 1;
+}
+
+/* The file's load(): chunks run in the file's environment (upvalue 2)
+ * unless given one; upvalue 1 is the sandbox's load (text only). */
+static int env_load(lua_State *L)
+{
+    int n = lua_gettop(L);
+    if (n < 4) {
+        lua_settop(L, 3);
+        lua_pushvalue(L, lua_upvalueindex(2));
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, 4, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+typedef struct setup_args {
+    unsigned caps;
+    const char *path;
+} setup_args;
+
+/* Build the declaration array and the file's environment; returns both.
+ * Runs protected: each step allocates. */
+static int env_setup(lua_State *L)
+{
+    const setup_args *a = lua_touserdata(L, 1);
+    lua_settop(L, 0);
+    lua_newtable(L);        /* 1: declarations */
+    lua_newtable(L);        /* 2: the environment */
+    lua_pushglobaltable(L); /* 3 */
+
+    /* Own copies of the library tables. */
+    lua_pushnil(L);
+    while (lua_next(L, 3)) {
+        if (lua_type(L, -1) == LUA_TTABLE && lua_type(L, -2) == LUA_TSTRING &&
+            !lua_rawequal(L, -1, 3)) {
+            int lib = lua_gettop(L);
+            lua_newtable(L);
+            lua_pushnil(L);
+            while (lua_next(L, lib)) {
+                lua_pushvalue(L, -2);
+                lua_insert(L, -2);
+                lua_rawset(L, lib + 1);
+            }
+            lua_pushvalue(L, -3); /* the name */
+            lua_insert(L, -2);
+            lua_rawset(L, 2);
+        }
+        lua_pop(L, 1);
+    }
+    lua_pushvalue(L, 2);
+    lua_setfield(L, 2, "_G");
+    lua_getfield(L, 3, "load");
+    lua_pushvalue(L, 2);
+    lua_pushcclosure(L, env_load, 2);
+    lua_setfield(L, 2, "load");
+
+    lua_createtable(L, 0, 6); /* 4: weir */
+    lua_pushinteger(L, PLUGIN_API_VERSION);
+    lua_setfield(L, 4, "api_version");
+    lua_pushvalue(L, 1);
+    lua_pushcclosure(L, api_node_type, 1);
+    lua_setfield(L, 4, "node_type");
+    lua_pushcfunction(L, api_sql_ident);
+    lua_setfield(L, 4, "sql_ident");
+    lua_pushcfunction(L, api_sql_string);
+    lua_setfield(L, 4, "sql_string");
+    lua_pushcfunction(L, api_sha256);
+    lua_setfield(L, 4, "sha256");
+    lua_pushinteger(L, (lua_Integer)a->caps);
+    lua_pushstring(L, a->path);
+    lua_pushcclosure(L, api_capability, 2);
+    lua_setfield(L, 4, "capability");
+    lua_setfield(L, 2, "weir");
+
+    lua_createtable(L, 0, 2); /* the environment's metatable */
+    lua_pushvalue(L, 3);
+    lua_setfield(L, -2, "__index");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, 2);
+    lua_settop(L, 2);
+    return 2;
+}
+
+bool plugapi_run_file(lua_box *b, const char *text, size_t len, const char *path,
+                      unsigned caps_allowed, char *err, size_t err_size)
+{
+    lua_State *L = luabox_state(b);
+    setup_args a = {caps_allowed, path};
+    lua_pushcfunction(L, env_setup);
+    lua_pushlightuserdata(L, &a);
+    if (lua_pcall(L, 1, 2, 0) != LUA_OK) {
+        lua_pop(L, 1);
+        lua_pushnil(L); /* no room even for the array */
+        snprintf(err, err_size, "%s: memory limit exceeded before the file ran", path);
+        return false;
+    }
+    int decls = lua_gettop(L) - 1;
+    char *name = xasprintf("@%s", path);
+    int rc = luaL_loadbufferx(L, text, len, name, "t");
+    free(name);
+    if (rc != LUA_OK) {
+        /* A syntax error already reads "path:line: message". */
+        snprintf(err, err_size, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "?");
+        lua_settop(L, decls);
+        return false;
+    }
+    lua_pushvalue(L, decls + 1);
+    lua_setupvalue(L, -2, 1); /* the main chunk's only upvalue is _ENV */
+    lua_remove(L, decls + 1);
+    if (luabox_call(b, 0, 0) != LUA_OK) {
+        luabox_error_text(b, path, lua_tostring(L, -1), err, err_size);
+        lua_settop(L, decls);
+        return false;
+    }
+    lua_settop(L, decls);
+    return true;
+}
+
+/* ---- the node argument ---- */
+
+/* A value as it is, for settings whose text does not fit their type. */
+static void push_value(lua_State *L, const value *v)
+{
+    switch (v->kind) {
+    case VALUE_SCALAR:
+        lua_pushlstring(L, v->text ? v->text : "", v->text ? v->len : 0);
+        break;
+    case VALUE_LIST:
+        lua_createtable(L, (int)v->n, 0);
+        for (size_t i = 0; i < v->n; i++) {
+            push_value(L, &v->items[i]);
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+        break;
+    case VALUE_MAP:
+        lua_createtable(L, 0, (int)v->n);
+        for (size_t i = 0; i < v->n; i++) {
+            push_value(L, &v->items[i]);
+            lua_setfield(L, -2, v->keys[i].text ? v->keys[i].text : "");
+        }
+        break;
+    }
+}
+
+/* The setting's value converted by its declared type (plugins.md, "The
+ * node argument").  A scalar that does not parse as its type (validation
+ * reports it) is passed as its text. */
+static void push_setting(lua_State *L, const value *v, setting_type type)
+{
+    if (v->kind != VALUE_SCALAR) {
+        push_value(L, v);
+        return;
+    }
+    long long i;
+    double d;
+    bool bv;
+    switch (type) {
+    case SETTING_INTEGER:
+        if (value_as_int(v, &i)) {
+            lua_pushinteger(L, (lua_Integer)i);
+            return;
+        }
+        break;
+    case SETTING_NUMBER:
+        if (value_as_number(v, &d)) {
+            lua_pushnumber(L, d);
+            return;
+        }
+        break;
+    case SETTING_BOOLEAN:
+        if (value_as_bool(v, &bv)) {
+            lua_pushboolean(L, bv);
+            return;
+        }
+        break;
+    case SETTING_LIST:
+        /* A scalar (a default) is a list of one, or none when empty. */
+        lua_createtable(L, 1, 0);
+        if (v->len) {
+            push_value(L, v);
+            lua_rawseti(L, -2, 1);
+        }
+        return;
+    case SETTING_SCHEMA:
+        lua_newtable(L);
+        return;
+    default:
+        break;
+    }
+    push_value(L, v);
+}
+
+void plugapi_push_node(lua_State *L, const node *n, const node_type *t)
+{
+    lua_createtable(L, 0, 5);
+    lua_pushstring(L, n->id);
+    lua_setfield(L, -2, "id");
+    lua_pushstring(L, node_kind_name(n->kind));
+    lua_setfield(L, -2, "kind");
+    lua_pushstring(L, n->type ? n->type : "");
+    lua_setfield(L, -2, "type");
+    lua_createtable(L, (int)n->n_inputs, 0);
+    for (size_t i = 0; i < n->n_inputs; i++) {
+        lua_pushstring(L, n->inputs[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "inputs");
+
+    lua_newtable(L);
+    if (!t) {
+        /* No declaration to go by: every setting as written. */
+        const value *m = &n->settings;
+        if (m->kind == VALUE_MAP)
+            for (size_t i = 0; i < m->n; i++) {
+                if (value_is_null(&m->items[i]) || !m->keys[i].text)
+                    continue;
+                push_value(L, &m->items[i]);
+                lua_setfield(L, -2, m->keys[i].text);
+            }
+    } else {
+        for (size_t i = 0; i < t->n_settings; i++) {
+            const setting_spec *s = &t->settings[i];
+            const value *v = node_setting(n, s->name);
+            value def = {0};
+            if (!v || value_is_null(v)) {
+                if (!s->default_value)
+                    continue;
+                def.kind = VALUE_SCALAR;
+                def.text = (char *)s->default_value;
+                def.len = strlen(s->default_value);
+                v = &def;
+            }
+            push_setting(L, v, s->type);
+            lua_setfield(L, -2, s->name);
+        }
+    }
+    lua_setfield(L, -2, "settings");
+}
