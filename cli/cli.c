@@ -26,7 +26,9 @@ static const cli_command commands[] = {
      "                  \"diagnostics\": [{path, line, col, severity, node, message}]}\n"
      "  --code          also check the transforms as code: each SQL file is\n"
      "                  prepared against its inputs' schemas (read from the\n"
-     "                  samples) and each Lua file is compiled; for CI\n"
+     "                  samples), each generated SELECT (filter, windows, ...)\n"
+     "                  is run on the samples, and each Lua file is compiled;\n"
+     "                  for CI\n"
      "  -q, --quiet     print nothing; only the exit code speaks\n"
      "\n"
      "Exit status: 0 valid (warnings allowed), 1 invalid, 2 usage or I/O error.\n"},

@@ -1,6 +1,7 @@
 /* codecheck: `weir validate --code` — what the loader cannot see: each SQL
  * transform prepared against its inputs' schemas (from their samples, through
- * the preview engine) and each Lua transform compiled.  Every problem is a
+ * the preview engine), each SQL template's generated SELECT run on the
+ * samples, and each Lua transform compiled.  Every problem is a
  * positioned diagnostic, like the loader's. */
 #include "codecheck.h"
 
@@ -79,6 +80,21 @@ static void check_sql(preview_engine *e, const pipeline *p, const node *n, const
     free(full);
 }
 
+/* A SQL-template transform: run it on the samples, which generates its
+ * SELECT and executes it; keep only the node's own problems (its inputs'
+ * are reported on them). */
+static void check_template(preview_engine *e, const node *n, diag_list *diags)
+{
+    preview_result r;
+    preview_run(e, n->id, &r);
+    for (size_t i = 0; i < r.diags.n; i++) {
+        const diag *d = &r.diags.items[i];
+        if (d->severity == DIAG_ERROR && d->node_id && strcmp(d->node_id, n->id) == 0)
+            diag_add(diags, DIAG_ERROR, d->path, d->line, d->col, d->node_id, "%s", d->message);
+    }
+    preview_result_free(&r);
+}
+
 bool code_check(const pipeline *p, diag_list *diags)
 {
     size_t errors = diags->n_errors;
@@ -93,15 +109,19 @@ bool code_check(const pipeline *p, diag_list *diags)
         const char *file = *lang ? node_setting_text(n, t->code_setting) : NULL;
         const char *sql = strcmp(lang, "sql") == 0 ? file : NULL;
         const char *lua = strcmp(lang, "lua") == 0 ? file : NULL;
+        bool generated = t && (t->contributes & NT_SQL);
         if (lua)
             check_lua(p, n, lua, diags);
-        if (!sql)
+        if (!sql && !generated)
             continue;
         if (!e) {
             e = preview_engine_new(NULL);
             preview_engine_set_pipeline(e, p);
         }
-        check_sql(e, p, n, sql, diags);
+        if (generated)
+            check_template(e, n, diags);
+        else
+            check_sql(e, p, n, sql, diags);
     }
     if (e)
         preview_engine_free(e);

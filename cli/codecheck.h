@@ -8,7 +8,8 @@
 #include "model.h"
 
 /* Prepare every SQL transform against its inputs' schemas (their samples
- * are read through the preview engine) and compile every Lua transform.
+ * are read through the preview engine), run every SQL template transform
+ * (filter, windows, ...) on the samples and compile every Lua transform.
  * Call on a pipeline that validates.  Returns true when no error was added. */
 bool code_check(const pipeline *p, diag_list *diags);
 

@@ -204,6 +204,23 @@ def test_code(weir):
                    f'{d}/sql/enrich.sql:{row + 1}:{col}: error: no such column: amout\n'
                    '2 errors, 0 warnings\n')
 
+    # A SQL template (the shipped filter): its generated SELECT is run.
+    with tempfile.TemporaryDirectory() as tmp:
+        d = os.path.join(tmp, 'orders')
+        expect(weir, ['new', d], 0)
+        py = os.path.join(d, 'pipeline.yaml')
+        text = open(py).read()
+        text = text.replace('transforms:\n', 'transforms:\n  big:\n    type: filter\n'
+                            '    inputs: [enrich]\n    where: amount >\n', 1)
+        open(py, 'w').write(text)
+        line = text.split('\n').index('  big:') + 1
+        expect(weir, ['validate', d], 0)
+        expect(weir, ['validate', '--code', d], 1, out='',
+               err=f'{d}/pipeline.yaml:{line}:3: error: generated SQL: incomplete input\n'
+                   '1 error, 0 warnings\n')
+        open(py, 'w').write(text.replace('where: amount >', 'where: amount > 10'))
+        expect(weir, ['validate', '--code', d], 0, out='orders: valid (5 nodes, 0 warnings)\n')
+
 
 def main():
     if len(sys.argv) != 3:
