@@ -166,6 +166,11 @@ static sqlite3 *open_db(void)
     sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, (int *)NULL);
     sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, (int *)NULL);
     sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, (int *)NULL);
+    /* "name" is always an identifier, as in standard SQL and the engines
+     * pipelines run on: a misspelt "amout" is "no such column", not the
+     * text 'amout' that SQLite's legacy rule would quietly read. */
+    sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DML, 0, (int *)NULL);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DDL, 0, (int *)NULL);
     sqlite3_limit(db, SQLITE_LIMIT_LENGTH, 64 * 1024 * 1024);
     sqlite3_limit(db, SQLITE_LIMIT_SQL_LENGTH, 1024 * 1024);
     sqlite3_limit(db, SQLITE_LIMIT_COLUMN, PV_MAX_COLUMNS);

@@ -128,6 +128,24 @@ static void test_error_position(void **state)
     diag_list_free(&d);
 }
 
+/* Double quotes always name a column: a misspelt "amout" is an error, not
+ * the text 'amout' (SQLite's legacy rule, turned off in sqlrun). */
+static void test_double_quotes_are_identifiers(void **state)
+{
+    (void)state;
+    diag_list d;
+    diag_list_init(&d);
+    const char *msg = fails("SELECT \"amout\" FROM orders", &d);
+    assert_non_null(strstr(msg, "no such column: amout"));
+    diag_list_free(&d);
+    diag_list_init(&d);
+    pv_table *t = run("SELECT \"amount\" FROM \"orders\"", 1.0, NULL, &d);
+    assert_non_null(t);
+    assert_int_equal(t->n_rows, 3);
+    pv_table_unref(t);
+    diag_list_free(&d);
+}
+
 static void test_attach_refused(void **state)
 {
     (void)state;
@@ -268,6 +286,7 @@ int main(void)
         cmocka_unit_test(test_join_group_types_and_reads),
         cmocka_unit_test(test_json_functions),
         cmocka_unit_test(test_error_position),
+        cmocka_unit_test(test_double_quotes_are_identifiers),
         cmocka_unit_test(test_attach_refused),
         cmocka_unit_test(test_load_extension_refused),
         cmocka_unit_test(test_pragma_and_ddl_refused),
