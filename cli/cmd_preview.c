@@ -9,6 +9,7 @@
 #include <utf8proc.h>
 
 #include "cli.h"
+#include "load.h"
 #include "preview.h"
 #include "util.h"
 #include "validate.h"
@@ -438,9 +439,13 @@ int cmd_preview(int argc, char **argv)
     pipeline p;
     diag_list diags;
     diag_list_init(&diags);
-    bool loaded = pipeline_check_folder(dir, &p, &diags);
-    /* Only errors in NODE or upstream of it stop its preview, as in the
-     * canvas; the others are shown and the run goes on. */
+    /* Loaded (a model exists) is not the same as valid: only errors in
+     * NODE or upstream of it stop its preview, as in the canvas; the others
+     * are shown and the run goes on. */
+    bool loaded = pipeline_load(dir, &p, &diags);
+    if (loaded)
+        pipeline_validate(&p, NULL, &diags);
+    diag_list_sort(&diags);
     size_t blocking = loaded ? count_blocking(&p, node_id, &diags) : diags.n_errors;
     if (!loaded || blocking) {
         cli_print_diags(stderr, &diags, dir);

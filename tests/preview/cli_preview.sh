@@ -96,6 +96,18 @@ sed -i 's/inputs: \[enrich\]/inputs: [enrichh]/' "$P/pipeline.yaml"
 run invalid 1 preview "$P" orders
 has invalid "$TMP/err" "input 'enrichh' names no node"
 
+# An error in a node that is not upstream (a filter with no condition, on
+# a branch of its own) does not stop the preview of another node; one
+# upstream does.
+cp -R "$FIX/shop" "$TMP/branch"
+B=$TMP/branch
+sed -i 's/^sinks:/  side:\n    type: filter\n    inputs: [orders]\nsinks:/' "$B/pipeline.yaml"
+run elsewhere 0 preview "$B" enrich --format jsonl
+has elsewhere "$TMP/err" "needs 'where'"
+has elsewhere "$TMP/err" "1 error elsewhere in the pipeline, not upstream of enrich"
+run upstream 1 preview "$B" side
+has upstream "$TMP/err" "1 error in side or upstream of it"
+
 if [ "$failures" -ne 0 ]; then
     echo "$failures failure(s)" >&2
     exit 1
