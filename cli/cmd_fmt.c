@@ -119,20 +119,22 @@ static int format_files(const pipeline *p, const char *dir, bool check)
             rc = EXIT_FAIL;
     }
     /* The SQL that template transforms generate (sql/ID.sql). */
-    char **generated = NULL;
-    size_t n_generated = 0;
+    artifact_changes generated = {0};
     if (rc != EXIT_USAGE) {
-        if (!artifacts_sync(p, dir, check, &generated, &n_generated, &diags) && rc == EXIT_OK)
+        if (!artifacts_sync(p, dir, check, &generated, &diags) && rc == EXIT_OK)
             rc = EXIT_FAIL;
-        for (size_t i = 0; i < n_generated; i++) {
-            char *path = shown_path(dir, generated[i]);
-            printf("%s %s\n", check ? "would regenerate" : "generated", path);
+        for (size_t i = 0; i < generated.n; i++) {
+            char *path = shown_path(dir, generated.items[i].path);
+            bool gone = generated.items[i].removed;
+            printf("%s %s\n",
+                   check ? (gone ? "would remove" : "would regenerate")
+                         : (gone ? "removed" : "generated"),
+                   path);
             free(path);
-            free(generated[i]);
         }
-        free(generated);
-        if (rc == EXIT_OK && check && n_generated)
+        if (rc == EXIT_OK && check && generated.n)
             rc = EXIT_FAIL;
+        artifact_changes_free(&generated);
     }
     cli_print_diags(stderr, &diags, dir);
     diag_list_free(&diags);

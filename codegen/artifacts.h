@@ -14,22 +14,33 @@
 #include "diag.h"
 #include "model.h"
 
-/* The path of a node's generated SQL, "sql/ID.sql" (caller frees). */
-char *artifact_sql_path(const char *node_id);
-
 /* The full text of a node's generated file: the marker line, then the SQL
  * rendered by the current registry.  NULL with a diagnostic on the node
  * when the type has no SQL template or the template failed. */
 char *artifact_sql_text(const node *n, diag_list *diags);
 
+/* A generated file written or removed (or that would be, in a dry run). */
+typedef struct artifact_change {
+    char *path; /* relative to the pipeline folder */
+    bool removed;
+} artifact_change;
+
+typedef struct artifact_changes {
+    artifact_change *items;
+    size_t n;
+} artifact_changes;
+
+void artifact_changes_free(artifact_changes *c);
+
 /* Bring the generated files under dir in line with the model: write each
- * NT_SQL node's file when its bytes differ or it is missing, and remove
- * generated files (marker line present) whose node is gone.  With dry_run,
- * write nothing.  Each path written, or that would be, is appended to
- * changed (relative, caller frees them) when changed is not NULL.  Returns
- * false with diagnostics when a template or a write failed; the other
- * files are still brought up to date. */
-bool artifacts_sync(const pipeline *p, const char *dir, bool dry_run, char ***changed,
-                    size_t *n_changed, diag_list *diags);
+ * NT_SQL node's file when its bytes differ or it is missing; remove
+ * generated files (marker line present) whose node is gone, and that of a
+ * node whose SQL cannot be generated now (a required setting missing, or
+ * the template failing), so no stale SQL outlives its settings.  With
+ * dry_run, write nothing.  Each change is appended to changes when it is
+ * not NULL.  Returns false with diagnostics when a template or a write
+ * failed; the other files are still brought up to date. */
+bool artifacts_sync(const pipeline *p, const char *dir, bool dry_run, artifact_changes *changes,
+                    diag_list *diags);
 
 #endif

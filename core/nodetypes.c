@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The process's registry (see nodetypes.h for why there is one). */
@@ -71,6 +73,11 @@ const plugin_file *node_type_broken(const char *name)
         if (strcmp(current->broken[i].name, name) == 0)
             return current->broken[i].plugin;
     return NULL;
+}
+
+char *node_generated_sql_path(const char *node_id)
+{
+    return xasprintf("sql/%s.sql", node_id);
 }
 
 static int compare_types(const void *a, const void *b)

@@ -211,6 +211,55 @@ static void run_plugin_check(checker *c, const node *n, const node_type *type,
     free(msg);
 }
 
+/* Whether the file at rel (inside the pipeline folder) starts with the
+ * generated-SQL marker. */
+static bool starts_generated(const checker *c, const char *rel)
+{
+    char *full = fs_join(c->p->dir ? c->p->dir : ".", rel);
+    FILE *f = fopen(full, "rb");
+    free(full);
+    if (!f)
+        return false;
+    char head[sizeof(GENERATED_SQL_MARKER)];
+    size_t len = fread(head, 1, sizeof(head) - 1, f);
+    fclose(f);
+    return len == sizeof(head) - 1 && memcmp(head, GENERATED_SQL_MARKER, len) == 0;
+}
+
+/* A template transform owns sql/ID.sql (codegen/artifacts.c).  A file of
+ * the user's there is never overwritten, and a code node reading that file
+ * would have its code regenerated: both are said here, before any save. */
+static void check_generated_file(checker *c, const node *n, const node_type *type)
+{
+    if (type->contributes & NT_SQL) {
+        char *rel = node_generated_sql_path(n->id);
+        if (fs_check_inside_cached(c->files, rel, true) == PATH_OK && !starts_generated(c, rel))
+            problem(c, DIAG_ERROR, n, n->pos,
+                    "%s '%s' generates %s, but that file holds SQL weir did not write: move it "
+                    "away or rename the node (weir never overwrites your files)",
+                    n->type, n->id, rel);
+        free(rel);
+        return;
+    }
+    const char *code =
+        (type->contributes & NT_CODE) ? node_setting_text(n, type->code_setting) : NULL;
+    size_t len = code ? strlen(code) : 0;
+    if (len <= 8 || strncmp(code, "sql/", 4) != 0 || strcmp(code + len - 4, ".sql") != 0)
+        return;
+    char *id = xstrndup(code + 4, len - 8);
+    ptrdiff_t j = id_index_get(&c->ids, id);
+    const node *owner = j >= 0 ? &c->p->nodes[j] : NULL;
+    const node_type *ot = owner ? node_type_find(owner->kind, owner->type) : NULL;
+    if (owner && owner != n && ot && (ot->contributes & NT_SQL)) {
+        const value *v = node_setting(n, type->code_setting);
+        problem(c, DIAG_ERROR, n, v ? v->pos : n->pos,
+                "%s is generated from %s '%s' and rewritten on every save; give '%s' a file "
+                "of its own",
+                code, owner->type, owner->id, n->id);
+    }
+    free(id);
+}
+
 static void check_settings(checker *c, const node *n, const node_type *type)
 {
     const value *s = &n->settings;
@@ -244,9 +293,10 @@ static void check_settings(checker *c, const node *n, const node_type *type)
             problem(c, DIAG_ERROR, n, n->pos, "%s '%s' (%s) needs '%s': %s",
                     node_kind_name(n->kind), n->id, type->name, spec->name, spec->help);
     }
-    if (n->kind == NODE_SOURCE && !value_map_get(s, "sample"))
+    if (n->kind == NODE_SOURCE && (type->contributes & NT_SAMPLE) && !value_map_get(s, "sample"))
         problem(c, DIAG_WARNING, n, n->pos,
                 "source '%s' has no 'sample': preview will show no records", n->id);
+    check_generated_file(c, n, type);
 }
 
 static void check_type(checker *c, const node *n)

@@ -207,7 +207,7 @@ bool doc_save(doc *d, diag_list *out)
      * the save; its problem is reported as a warning. */
     diag_list gen;
     diag_list_init(&gen);
-    artifacts_sync(&d->p, d->p.dir, false, NULL, NULL, &gen);
+    artifacts_sync(&d->p, d->p.dir, false, NULL, &gen);
     for (size_t i = 0; i < gen.n; i++)
         diag_add(out, DIAG_WARNING, gen.items[i].path, gen.items[i].line, gen.items[i].col,
                  gen.items[i].node_id, "%s", gen.items[i].message);

@@ -13,6 +13,7 @@ Writes nothing outside a mkdtemp folder; needs no network or $HOME.
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -222,13 +223,77 @@ def test_code(weir):
         expect(weir, ['validate', '--code', d], 0, out='orders: valid (5 nodes, 0 warnings)\n')
 
 
+def test_generated(weir):
+    """Template transforms own sql/ID.sql: a user's file there and a code
+    node reading it are errors at validate time, before any save; and a
+    source that makes its own records needs no sample."""
+    with tempfile.TemporaryDirectory() as tmp:
+        d = os.path.join(tmp, 'orders')
+        expect(weir, ['new', d], 0)
+        py = os.path.join(d, 'pipeline.yaml')
+        text = open(py).read()
+        text = text.replace('transforms:\n', 'transforms:\n  big:\n    type: filter\n'
+                            '    inputs: [orders]\n    where: amount > 1\n'
+                            '  own:\n    type: sql\n    inputs: [orders]\n'
+                            '    sql: sql/big.sql\n', 1)
+        open(py, 'w').write(text)
+        lines = text.split('\n')
+        big = lines.index('  big:') + 1
+        own_sql = lines.index('    sql: sql/big.sql') + 1
+        with open(os.path.join(d, 'sql', 'big.sql'), 'w') as f:
+            f.write('SELECT * FROM orders\n')
+        expect(weir, ['validate', d], 1, out='',
+               err=f"{d}/pipeline.yaml:{big}:3: error: filter 'big' generates sql/big.sql, "
+                   'but that file holds SQL weir did not write: move it away or rename the '
+                   "node (weir never overwrites your files)\n"
+                   f"{d}/pipeline.yaml:{own_sql}:10: error: sql/big.sql is generated from "
+                   "filter 'big' and rewritten on every save; give 'own' a file of its own\n"
+                   '2 errors, 0 warnings\n')
+        # Without the code node, fmt generates the file once it is moved away.
+        open(py, 'w').write(text.replace('  own:\n    type: sql\n    inputs: [orders]\n'
+                                         '    sql: sql/big.sql\n', ''))
+        os.rename(os.path.join(d, 'sql', 'big.sql'), os.path.join(d, 'mine.sql'))
+        expect(weir, ['fmt', d], 0, out_has='generated ' + d + '/sql/big.sql')
+        expect(weir, ['validate', d], 0)
+        big_sql = os.path.join(d, 'sql', 'big.sql')
+        check('WHERE amount > 1\n' in open(big_sql).read(), 'generated SELECT has the condition')
+        expect(weir, ['fmt', '--check', d], 0, out='')
+        # A condition removed: the stale SELECT does not outlive it.
+        now = open(py).read()
+        open(py, 'w').write(now.replace('    where: amount > 1\n', ''))
+        expect(weir, ['fmt', '--check', d], 1, out=f'would remove {d}/sql/big.sql\n')
+        check(os.path.exists(big_sql), 'fmt --check writes nothing')
+        expect(weir, ['fmt', d], 1, out=f'removed {d}/sql/big.sql\n',
+               err_has="filter 'big': no SQL generated: it needs 'where'")
+        check(not os.path.exists(big_sql), 'stale generated SQL removed')
+        check(os.path.exists(os.path.join(d, 'mine.sql')), "the user's own file is untouched")
+        # The node gone: its file goes too, and is reported as removed.
+        open(py, 'w').write(now)
+        expect(weir, ['fmt', d], 0, out=f'generated {d}/sql/big.sql\n')
+        open(py, 'w').write(re.sub(r'  big:\n(    .*\n)+', '', now))
+        expect(weir, ['fmt', d], 0, out=f'removed {d}/sql/big.sql\n')
+
+    with tempfile.TemporaryDirectory() as tmp:
+        d = os.path.join(tmp, 'gen')
+        os.makedirs(os.path.join(d, 'plugins'))
+        with open(os.path.join(d, 'plugins', 'counter.lua'), 'w') as f:
+            f.write('weir.node_type {\n  kind = "source", name = "counter", title = "Counter",\n'
+                    '  description = "Numbers 1 to 3", sample = false,\n'
+                    '  records = function(node) return {{n = 1}, {n = 2}, {n = 3}} end,\n}\n')
+        with open(os.path.join(d, 'pipeline.yaml'), 'w') as f:
+            f.write('weir: 1\npipeline:\n  name: gen\n  version: 1\nsources:\n'
+                    '  c:\n    type: counter\nsinks:\n  out:\n    type: stdout\n'
+                    '    inputs: [c]\n')
+        expect(weir, ['validate', d], 0, out='gen: valid (2 nodes, 0 warnings)\n', err='')
+
+
 def main():
     if len(sys.argv) != 3:
         print(__doc__)
         return 2
     weir, mode = os.path.abspath(sys.argv[1]), sys.argv[2]
     {'bad': test_bad, 'exit': test_exit, 'json': test_json, 'help': test_help,
-     'code': test_code}[mode](weir)
+     'code': test_code, 'generated': test_generated}[mode](weir)
     if failures:
         print(f'{len(failures)} failure(s)')
         return 1
