@@ -215,14 +215,26 @@ static void free_plugins(void)
     plugins = NULL;
 }
 
+const node_registry *cli_reload_plugins(const char *dir)
+{
+    plugin_host *old = plugins;
+    plugins = NULL;
+    const node_registry *reg = cli_use_plugins(dir, NULL);
+    plugin_host_free(old); /* after the new registry is current */
+    return reg;
+}
+
 const node_registry *cli_use_plugins(const char *dir, FILE *report)
 {
+    static bool registered;
     if (plugins)
         return plugin_host_registry(plugins);
     plugins = plugin_host_load(dir, NULL);
     node_registry *reg = plugin_host_registry(plugins);
     node_registry_use(reg);
-    atexit(free_plugins);
+    if (!registered)
+        atexit(free_plugins);
+    registered = true;
     if (!report)
         return reg;
     /* Broken or shadowed plugins: git-style warnings on every run, never

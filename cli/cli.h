@@ -57,6 +57,11 @@ int cli_folder_arg(const char *command, const char **dir, const char *arg);
  * same process return the registry already loaded. */
 const node_registry *cli_use_plugins(const char *dir, FILE *report);
 
+/* Read the plugin files again (the canvas's preview `r`): the new registry
+ * becomes current and the old one is freed, so no thread may be reading it
+ * (stop the preview worker first) and no node_type pointer may be kept. */
+const node_registry *cli_reload_plugins(const char *dir);
+
 /* Each command, in its own cmd_*.c file. */
 int cmd_new(int argc, char **argv);
 int cmd_validate(int argc, char **argv);

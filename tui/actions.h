@@ -143,7 +143,7 @@ typedef enum {
     X(PREVIEW, PV_ZOOM, "preview-zoom", "z", "zoom",                                               \
       "maximise the pane, or give the canvas its rows back")                                       \
     X(PREVIEW, PV_RERUN, "preview-rerun", "r", "",                                                 \
-      "run again (re-reads the sample and code files)")                                            \
+      "run again (re-reads the sample, code and plugin files)")                                            \
     X(PREVIEW, PV_CANCEL, "preview-cancel", "<C-c> x", "", "stop a running preview")               \
     X(PREVIEW, PV_BACK, "preview-back", "<Esc> w q", "canvas",                                     \
       "close the record view, else keys back to the canvas")                                       \

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "cli.h"
 #include "draw.h"
 #include "fsutil.h"
 #include "idindex.h"
@@ -717,10 +718,21 @@ int previewpane_key(app *a, action act)
         P.maximized = !P.maximized;
         fix_height(a);
         return EV_SCROLL | EV_REDRAW;
-    case ACT_PV_RERUN:
+    case ACT_PV_RERUN: {
+        /* Plugin files too: the worker reads the registry, so it is
+         * stopped before the registry is replaced. */
+        drop_job();
+        const node_registry *types = cli_reload_plugins(a->d.p.dir);
+        doc_validate(&a->d);
+        if (types->problems.n_errors) {
+            char first[300];
+            diag_format(&types->problems.items[0], first, sizeof(first));
+            app_message(a, STYLE_ERROR, "plugins: %s", first);
+        }
         P.invalid = true;
         restart(a, true);
-        return EV_REDRAW;
+        return EV_RELAYOUT | EV_REDRAW;
+    }
     case ACT_PV_CANCEL:
         return previewpane_cancel(a);
     case ACT_PV_BACK:

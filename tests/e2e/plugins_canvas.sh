@@ -121,6 +121,16 @@ for want in ADA GRACE LINUS oslo bergen tromso; do
     printf '%s\n' "$screen" | grep -qE " $want( |\$)" || e2e_fail "the preview lacks '$want'"
 done
 printf '%s\n' "$screen" | grep -qE " (ada|grace|linus)( |\$)" && e2e_fail "a name is not upper-cased"
+# `r` in the preview re-reads the plugin file too: an edit made while weir
+# runs shows at once, without a restart.
+sed 's/v:upper()/v:upper() .. "!"/' "$E2E_TMP/upper.good" > "$D/plugins/upper.lua"
+e2e_keys w
+e2e_wait_for "Esc canvas"
+e2e_keys r
+e2e_wait_for "GRACE!"
+cp "$E2E_TMP/upper.good" "$D/plugins/upper.lua"
+e2e_keys Escape
+e2e_wait_gone "Esc canvas"
 e2e_keys q
 e2e_wait_for "WEIR-EXITED:0"
 
