@@ -168,7 +168,11 @@ void cli_print_diags(FILE *out, const diag_list *diags, const char *dir)
     bool here = !dir || strcmp(dir, ".") == 0;
     for (size_t i = 0; i < diags->n; i++) {
         diag_format(&diags->items[i], line, sizeof(line));
-        if (here)
+        /* Paths outside the folder (a shipped plugin, weir:plugins/...,
+         * or a user's, absolute) are shown as they are. */
+        const char *path = diags->items[i].path;
+        bool outside = path && (strncmp(path, "weir:", 5) == 0 || path[0] == '/');
+        if (here || outside)
             fprintf(out, "%s\n", line);
         else
             fprintf(out, "%s%s%s\n", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", line);

@@ -70,7 +70,8 @@ const char *plugin_origin_name(plugin_origin origin); /* "pipeline", "user", "sh
 enum { PLUGIN_CAP_IO = 1 << 0, PLUGIN_CAP_OS = 1 << 1 };
 
 typedef struct plugin_file {
-    char *path; /* as shown to users: "plugins/geo.lua", or the full path */
+    char *path; /* as shown: "plugins/geo.lua" (the pipeline's), the full path (the
+                   user's), "weir:plugins/kafka.lua" (shipped, built into weir) */
     plugin_origin origin;
     char *source; /* the file's text: preview runs it again in its own sandbox */
     size_t source_len;
@@ -106,6 +107,7 @@ typedef struct node_type {
     const plugin_file *plugin; /* the file that declared it */
     int line;                  /* of its weir.node_type{...} call */
     bool shadows;              /* declared `shadows = true`: replacing a later type is meant */
+    int max_inputs;            /* transforms and sinks: most inputs a node may have; 0: no limit */
 } node_type;
 
 /* A type that a broken plugin file was expected to declare: its name is the

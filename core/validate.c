@@ -372,6 +372,25 @@ static void check_inputs(checker *c, const node *n)
                 "%s '%s' needs at least one input", node_kind_name(n->kind), n->id);
         return;
     }
+    /* The type's declared max_inputs: said at inputs:, not at a setting. */
+    const node_type *type = node_type_find(n->kind, n->type);
+    if (type && type->max_inputs > 0 && n->n_inputs > (size_t)type->max_inputs) {
+        strbuf ids;
+        strbuf_init(&ids);
+        for (size_t i = 0; i < n->n_inputs && i < 10; i++)
+            strbuf_printf(&ids, "%s%s", i ? ", " : "", n->inputs[i]);
+        if (n->n_inputs > 10)
+            strbuf_puts(&ids, ", ...");
+        src_pos at = n->inputs_pos.line ? n->inputs_pos : n->pos;
+        if (type->max_inputs == 1)
+            problem(c, DIAG_ERROR, n, at, "%s '%s' reads one input; it has %zu (inputs: %s)",
+                    type->name, n->id, n->n_inputs, ids.data);
+        else
+            problem(c, DIAG_ERROR, n, at,
+                    "%s '%s' reads at most %d inputs; it has %zu (inputs: %s)", type->name, n->id,
+                    type->max_inputs, n->n_inputs, ids.data);
+        strbuf_free(&ids);
+    }
     for (size_t i = 0; i < n->n_inputs; i++) {
         const char *in = n->inputs[i];
         src_pos pos = n->input_pos[i];

@@ -46,9 +46,9 @@ static const char *own_str(decl_arena *a, const char *s)
     return s ? own(a, xstrdup(s)) : NULL;
 }
 
-static const char *const decl_fields[] = {"kind",     "name",    "title",  "description",
-                                          "settings", "shadows", "sample", "records",
-                                          "code",     "sql",     "record", "show"};
+static const char *const decl_fields[] = {
+    "kind",    "name", "title", "description", "settings", "shadows",   "sample",
+    "records", "code", "sql",   "record",      "show",     "max_inputs"};
 static const char *const setting_fields[] = {"name",    "type", "required", "default", "help",
                                              "choices", "min",  "max",      "check"};
 enum {
@@ -488,6 +488,26 @@ static bool read_setting(decl_ctx *c, lua_State *L, int e, size_t i, setting_spe
     return true;
 }
 
+/* max_inputs: how many inputs a node of a transform or sink type may have
+ * (validation reports more at the node's inputs); absent: no limit. */
+static bool read_max_inputs(decl_ctx *c, lua_State *L, int d, node_type *t)
+{
+    int mt = raw_field(L, d, "max_inputs");
+    long long v = 0;
+    bool whole = mt == LUA_TNUMBER && number_is_integer(L, -1, &v);
+    lua_pop(L, 1);
+    if (mt == LUA_TNIL)
+        return true;
+    if (t->kind == NODE_SOURCE)
+        return refuse(c, "'max_inputs' is only for transforms and sinks (a source has no inputs)");
+    if (mt != LUA_TNUMBER)
+        return refuse(c, "field 'max_inputs' must be a number, not %s", decl_type_phrase(mt));
+    if (!whole || v < 1 || v > PLUGIN_MAX_INPUTS)
+        return refuse(c, "'max_inputs' must be a whole number from 1 to %d", PLUGIN_MAX_INPUTS);
+    t->max_inputs = (int)v;
+    return true;
+}
+
 static bool read_decl(decl_ctx *c, lua_State *L, int d, decl_out *p)
 {
     decl_arena *h = c->arena;
@@ -561,6 +581,8 @@ static bool read_decl(decl_ctx *c, lua_State *L, int d, decl_out *p)
                           decl_type_phrase(only[k].type), decl_type_phrase(ft));
         present[k] = true;
     }
+    if (!read_max_inputs(c, L, d, t))
+        return false;
     bool sample = t->kind == NODE_SOURCE;
     if (present[0]) {
         raw_field(L, d, "sample");

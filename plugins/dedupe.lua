@@ -30,6 +30,8 @@ local function time_seconds(tbl, col, unit)
            "\n                ELSE unixepoch(" .. c .. ") END"
 end
 
+-- max_inputs = 1 has validation say "reads one input" at inputs:; this
+-- guard only keeps the template from rendering SQL over a wrong input.
 local function one_input(node)
     if #node.inputs ~= 1 then
         return string.format("dedupe reads exactly one input (this one has %d)", #node.inputs)
@@ -68,11 +70,12 @@ weir.node_type {
     name = "dedupe",
     title = "Dedupe",
     description = "Drop records whose key was seen within a time window before",
+    max_inputs = 1,
     settings = {
         { name = "key", type = "list", required = true,
           help = "the fields that make two records duplicates, e.g. [order_id]",
-          check = function(value, node)
-              return one_input(node) or names_ok(value, "key")
+          check = function(value)
+              return names_ok(value, "key")
           end },
         { name = "time", type = "string", required = true,
           help = "the event time field: ISO-8601 text or epoch numbers",

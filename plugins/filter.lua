@@ -1,6 +1,8 @@
 -- filter.lua: keep the records that match a SQL condition (shipped with
 -- weir).  A SQL template: the generated SELECT is written to sql/ID.sql.
 
+-- max_inputs = 1 has validation say "reads one input" at inputs:; this
+-- guard only keeps the template from rendering SQL over a wrong input.
 local function one_input(node)
     local n = #node.inputs
     if n ~= 1 then
@@ -14,15 +16,13 @@ weir.node_type {
     name = "filter",
     title = "Filter",
     description = "Keep the records that match a SQL condition",
+    max_inputs = 1,
     settings = {
         { name = "where", type = "string", required = true,
           help = "a SQL condition over the input's columns, e.g. amount > 100 AND country = 'NO'",
-          check = function(value, node)
+          check = function(value)
               if type(value) ~= "string" or not value:find("%S") then
                   return "the condition is empty: write one such as amount > 100"
-              end
-              if #node.inputs > 1 then
-                  return one_input(node)
               end
               return nil
           end },

@@ -714,7 +714,9 @@ plugin_host *plugin_host_load(const char *pipeline_dir, const plugin_host_option
     }
     for (size_t i = 0; i < n_shipped; i++) {
         plugin_file *f = file_push(&files);
-        f->path = xasprintf("plugins/%s", shipped[i].name);
+        /* Not "plugins/NAME": that is a file of the pipeline's, and a
+         * shipped file must never be mistaken for one (or opened as one). */
+        f->path = xasprintf(PLUGIN_SHIPPED_PREFIX "%s", shipped[i].name);
         f->origin = PLUGIN_SHIPPED;
         f->source = xstrndup(shipped[i].text, shipped[i].len);
         f->source_len = shipped[i].len;

@@ -24,6 +24,7 @@ enum {
     PLUGIN_FILE_MAX_TYPES = 256,     /* weir.node_type calls in one file */
     PLUGIN_TYPE_MAX_SETTINGS = 128,  /* settings in one declaration */
     PLUGIN_NAME_MAX = 64,            /* type and setting names, in bytes */
+    PLUGIN_MAX_INPUTS = 1000000,     /* the largest max_inputs a declaration may give */
     PLUGIN_MEMORY_LIMIT = 16 << 20,  /* bytes per Lua state (one per origin) */
     PLUGIN_INSTRUCTIONS = 10000000,  /* per file load and per callback */
 };
@@ -37,7 +38,10 @@ typedef struct plugin_text {
 } plugin_text;
 
 /* The shipped plugins (plugins/ *.lua, embedded at build time by embed.py),
- * in name order. */
+ * in name order.  Their plugin_file path is PLUGIN_SHIPPED_PREFIX NAME
+ * ("weir:plugins/kafka.lua"): no file of a pipeline or of the user has such
+ * a path, so a shipped file is never taken for the pipeline's plugins/NAME. */
+#define PLUGIN_SHIPPED_PREFIX "weir:plugins/"
 extern const plugin_text plugin_shipped_files[];
 extern const size_t plugin_shipped_count;
 

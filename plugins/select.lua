@@ -60,14 +60,11 @@ weir.node_type {
     name = "select",
     title = "Select fields",
     description = "Keep some fields, in a chosen order, renaming some",
+    max_inputs = 1,
     settings = {
         { name = "fields", type = "list", required = true,
           help = "the fields to keep, in order; 'name as new_name' renames one",
-          check = function(value, node)
-              if #node.inputs > 1 then
-                  return string.format("select reads exactly one input (this one has %d)",
-                                       #node.inputs)
-              end
+          check = function(value)
               return check_fields(value)
           end },
     },

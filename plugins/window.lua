@@ -113,6 +113,8 @@ local function check_aggregates(value, node)
     return nil
 end
 
+-- max_inputs = 1 has validation say "reads one input" at inputs:; this
+-- guard only keeps the template from rendering SQL over a wrong input.
 local function one_input(node)
     if #node.inputs ~= 1 then
         return string.format("a window reads exactly one input (this one has %d)", #node.inputs)
@@ -153,11 +155,11 @@ local function common_settings()
     return {
         { name = "time", type = "string", required = true,
           help = "the event time field: ISO-8601 text or epoch numbers",
-          check = function(value, node)
+          check = function(value)
               if type(value) ~= "string" or value == "" then
                   return "name the event time field"
               end
-              return one_input(node)
+              return nil
           end },
         { name = "size", type = "integer", required = true, min = 1, max = MAX_SECONDS,
           help = "window length in seconds, e.g. 300 for five minutes" },
@@ -257,6 +259,7 @@ weir.node_type {
     name = "tumbling_window",
     title = "Tumbling window",
     description = "Aggregate over back-to-back time windows of a fixed size",
+    max_inputs = 1,
     settings = common_settings(),
     sql = function(node)
         return render(node, nil)
@@ -275,6 +278,7 @@ weir.node_type {
     name = "hopping_window",
     title = "Hopping window",
     description = "Aggregate over overlapping time windows: size long, one every hop",
+    max_inputs = 1,
     settings = hopping,
     sql = function(node)
         return render(node, node.settings.hop)

@@ -22,8 +22,10 @@
 #include "../tmpdir.h"
 #include "fsutil.h"
 #include "host.h"
+#include "load.h"
 #include "model.h"
 #include "util.h"
+#include "validate.h"
 #include "value.h"
 
 static char root[512], pipe_dir[600], cfg_dir[600];
@@ -153,11 +155,11 @@ static void test_declaration_fields(void **state)
         "weir.node_type { kind = 'transform', name = 'q', title = 'Q', description = 'x',\n"
         "    code = { setting = 'query', language = 'sql' } }\n"
         "weir.node_type { kind = 'transform', name = 'f', title = 'F', description = 'x',\n"
-        "    sql = function(node) return 'SELECT 1' end }\n"
+        "    sql = function(node) return 'SELECT 1' end, max_inputs = 1 }\n"
         "weir.node_type { kind = 'transform', name = 'r', title = 'R', description = 'x',\n"
-        "    record = function(r) return r end }\n"
+        "    record = function(r) return r end, max_inputs = 1000000 }\n"
         "weir.node_type { kind = 'sink', name = 'out', title = 'Out', description = 'x',\n"
-        "    show = function(r) return r end, shadows = true }\n");
+        "    show = function(r) return r end, shadows = true, max_inputs = 3.0 }\n");
     plugin_host *h = load();
     const node_registry *r = plugin_host_registry(h);
     dump_problems(r);
@@ -219,6 +221,12 @@ static void test_declaration_fields(void **state)
     const node_type *out = find(r, NODE_SINK, "out");
     assert_int_equal(out->contributes, NT_SHOW);
     assert_true(out->shadows);
+    /* max_inputs: 0 (no limit) unless declared. */
+    assert_int_equal(q->max_inputs, 0);
+    assert_int_equal(geo->max_inputs, 0);
+    assert_int_equal(find(r, NODE_TRANSFORM, "f")->max_inputs, 1);
+    assert_int_equal(find(r, NODE_TRANSFORM, "r")->max_inputs, 1000000);
+    assert_int_equal(out->max_inputs, 3);
     plugin_host_free(h);
 }
 
@@ -345,6 +353,23 @@ static const bad_case bad_cases[] = {
      "node type 'x': 'show' is only for sinks"},
     {"kind = 'sink', name = 'x', title = 'X', description = 'd', sql = function() end",
      "node type 'x': 'sql' is only for transforms"},
+    /* max_inputs: transforms and sinks, a whole number from 1 */
+    {"kind = 'source', name = 'x', title = 'X', description = 'd', max_inputs = 1",
+     "node type 'x': 'max_inputs' is only for transforms and sinks (a source has no inputs)"},
+    {"kind = 'sink', name = 'x', title = 'X', description = 'd', max_inputs = 'one'",
+     "node type 'x': field 'max_inputs' must be a number, not a string"},
+    {"kind = 'sink', name = 'x', title = 'X', description = 'd', max_inputs = 0",
+     "node type 'x': 'max_inputs' must be a whole number from 1 to 1000000"},
+    {"kind = 'sink', name = 'x', title = 'X', description = 'd', max_inputs = -2",
+     "node type 'x': 'max_inputs' must be a whole number from 1 to 1000000"},
+    {"kind = 'sink', name = 'x', title = 'X', description = 'd', max_inputs = 1.5",
+     "node type 'x': 'max_inputs' must be a whole number from 1 to 1000000"},
+    {"kind = 'sink', name = 'x', title = 'X', description = 'd', max_inputs = 1000001",
+     "node type 'x': 'max_inputs' must be a whole number from 1 to 1000000"},
+    {"kind = 'sink', name = 'x', title = 'X', description = 'd', max_inputs = 0/0",
+     "node type 'x': 'max_inputs' must be a whole number from 1 to 1000000"},
+    {"kind = 'sink', name = 'x', title = 'X', description = 'd', max_input = 1",
+     "node type 'x': unknown field 'max_input' (did you mean 'max_inputs'?)"},
     /* code */
     {"kind = 'transform', name = 'x', title = 'X', description = 'd', code = { setting = 'py', "
      "language = 'python' }",
@@ -427,7 +452,10 @@ static void test_search_order(void **state)
     assert_int_equal(r->files[0].origin, PLUGIN_PIPELINE);
     assert_int_equal(r->files[1].origin, PLUGIN_USER);
     assert_int_equal(r->files[2].origin, PLUGIN_SHIPPED);
-    assert_string_equal(r->files[2].path, "plugins/kafka.lua");
+    /* The shipped kafka.lua is never shown as plugins/kafka.lua, the
+     * pipeline's own file of that name. */
+    assert_string_equal(r->files[0].path, "plugins/kafka.lua");
+    assert_string_equal(r->files[2].path, "weir:plugins/kafka.lua");
     char user_path[800];
     snprintf(user_path, sizeof(user_path), "%s/plugins/kafka.lua", cfg_dir);
     assert_string_equal(r->files[1].path, user_path);
@@ -446,9 +474,10 @@ static void test_search_order(void **state)
     assert_non_null(d);
     assert_string_equal(d->message,
                         "source type 'kafka' is shadowed by plugins/kafka.lua:1 (pipeline)");
-    d = problem_at(r, "plugins/kafka.lua", 2);
+    d = problem_at(r, "weir:plugins/kafka.lua", 2);
     assert_non_null(d);
     assert_int_equal(d->severity, DIAG_WARNING);
+    assert_null(problem_at(r, "plugins/kafka.lua", 2));
     assert_int_equal(plugin_host_shadowed_count(h), 2);
     const plugin_shadowed *s = plugin_host_shadowed_at(h, 0);
     assert_ptr_equal(s->plugin, &r->files[1]);
@@ -466,7 +495,7 @@ static void test_user_over_shipped(void **state)
     const node_registry *r = plugin_host_registry(h);
     assert_int_equal(find(r, NODE_SOURCE, "kafka")->plugin->origin, PLUGIN_USER);
     assert_int_equal(r->problems.n_warnings, 1);
-    assert_non_null(problem_at(r, "plugins/kafka.lua", 2));
+    assert_non_null(problem_at(r, "weir:plugins/kafka.lua", 2));
     plugin_host_free(h);
 }
 
@@ -812,7 +841,8 @@ static void test_shipped_get_no_capability(void **state)
     static const plugin_text ship[] = {{"geoip.lua", text, sizeof(text) - 1}};
     put("cfg", "plugins.allow", "geoip.lua io os\n");
     plugin_host *h = load_with(ship, 1);
-    const plugin_file *f = file_named(plugin_host_registry(h), "plugins/geoip.lua");
+    const plugin_file *f = file_named(plugin_host_registry(h), "weir:plugins/geoip.lua");
+    assert_non_null(f);
     assert_int_equal(f->origin, PLUGIN_SHIPPED);
     assert_int_equal(f->caps_allowed, 0);
     assert_non_null(f->error);
@@ -984,6 +1014,108 @@ static void test_render_sql(void **state)
     plugin_host_free(h);
 }
 
+/* ---- max_inputs, as validation reports it ---- */
+
+static const char max_inputs_lua[] =
+    "weir.node_type { kind = 'source', name = 'raw', title = 'R', description = 'd',\n"
+    "    sample = false, records = function() return {} end }\n"
+    "weir.node_type { kind = 'transform', name = 'single', title = 'S', description = 'd',\n"
+    "    max_inputs = 1, record = function(r) return r end }\n"
+    "weir.node_type { kind = 'transform', name = 'upto3', title = 'U', description = 'd',\n"
+    "    max_inputs = 3, record = function(r) return r end }\n"
+    "weir.node_type { kind = 'sink', name = 'one_sink', title = 'O', description = 'd',\n"
+    "    max_inputs = 1 }\n"
+    "weir.node_type { kind = 'sink', name = 'any_sink', title = 'A', description = 'd' }\n";
+
+/* The error a node's inputs get, or NULL. */
+static const diag *inputs_error(const diag_list *diags, const char *id)
+{
+    for (size_t i = 0; i < diags->n; i++) {
+        const diag *d = &diags->items[i];
+        if (d->node_id && strcmp(d->node_id, id) == 0 && strstr(d->message, " reads "))
+            return d;
+    }
+    return NULL;
+}
+
+static void test_max_inputs_validation(void **state)
+{
+    (void)state;
+    put("pipe", "types.lua", max_inputs_lua);
+    strbuf y;
+    strbuf_init(&y);
+    strbuf_puts(&y, "weir: 1\n\npipeline:\n  name: p\n\nsources:\n"); /* lines 1-6 */
+    for (int i = 1; i <= 12; i++)                                     /* lines 7-30 */
+        strbuf_printf(&y, "  s%d:\n    type: raw\n", i);
+    strbuf_puts(&y, "\ntransforms:\n"                                       /* 31-32 */
+                    "  big:\n    type: single\n    inputs: [s1, s2]\n"      /* 33-35 */
+                    "  fine:\n    type: single\n    inputs: [s1]\n"         /* 36-38 */
+                    "  four:\n    type: upto3\n    inputs:\n"               /* 39-41 */
+                    "      - s1\n      - s2\n      - s3\n      - big\n"     /* 42-45 */
+                    "  three:\n    type: upto3\n    inputs: [s1, s2, s3]\n" /* 46-48 */
+                    "  many:\n    type: upto3\n    inputs: [s1, s2, s3, s4, s5, s6, s7, s8, "
+                    "s9, s10, s11, s12]\n"                                    /* 49-51 */
+                    "\nsinks:\n"                                              /* 52-53 */
+                    "  out:\n    type: one_sink\n    inputs: [fine, three]\n" /* 54-56 */
+                    "  every:\n    type: any_sink\n"                          /* 57-58 */
+                    "    inputs: [big, fine, four, three, many]\n");          /* 59 */
+    put("pipe", "pipeline.yaml", y.data);
+    strbuf_free(&y);
+
+    plugin_host *h = load();
+    node_registry_use(plugin_host_registry(h));
+    dump_problems(plugin_host_registry(h));
+    assert_int_equal(plugin_host_registry(h)->problems.n, 0);
+    pipeline p;
+    pipeline_init(&p);
+    diag_list diags;
+    diag_list_init(&diags);
+    pipeline_check_folder(pipe_dir, &p, &diags);
+    char line[2048];
+    for (size_t i = 0; i < diags.n; i++) {
+        diag_format(&diags.items[i], line, sizeof(line));
+        print_message("  %s\n", line);
+    }
+
+    /* At the inputs, not at a setting; "one input" when the limit is 1. */
+    const diag *d = inputs_error(&diags, "big");
+    assert_non_null(d);
+    assert_int_equal(d->severity, DIAG_ERROR);
+    assert_string_equal(d->path, "pipeline.yaml");
+    assert_string_equal(d->message, "single 'big' reads one input; it has 2 (inputs: s1, s2)");
+    assert_int_equal(d->line, 35);
+    assert_int_equal(d->col, 13);
+    d = inputs_error(&diags, "four");
+    assert_non_null(d);
+    assert_string_equal(d->message,
+                        "upto3 'four' reads at most 3 inputs; it has 4 (inputs: s1, s2, s3, big)");
+    assert_int_equal(d->line, 42);
+    assert_int_equal(d->col, 7);
+    /* A long list is cut after ten ids; the count is whole. */
+    d = inputs_error(&diags, "many");
+    assert_non_null(d);
+    assert_string_equal(d->message,
+                        "upto3 'many' reads at most 3 inputs; it has 12 (inputs: s1, s2, s3, s4, "
+                        "s5, s6, s7, s8, s9, s10, ...)");
+    assert_int_equal(d->line, 51);
+    /* Sinks too. */
+    d = inputs_error(&diags, "out");
+    assert_non_null(d);
+    assert_string_equal(d->message,
+                        "one_sink 'out' reads one input; it has 2 (inputs: fine, three)");
+    assert_int_equal(d->line, 56);
+    /* Within the limit, or no limit: nothing said. */
+    assert_null(inputs_error(&diags, "fine"));
+    assert_null(inputs_error(&diags, "three"));
+    assert_null(inputs_error(&diags, "every"));
+    assert_int_equal(diags.n_errors, 4);
+
+    diag_list_free(&diags);
+    pipeline_free(&p);
+    node_registry_use(NULL);
+    plugin_host_free(h);
+}
+
 /* ---- the shipped set ---- */
 
 static void test_shipped_set_loads(void **state)
@@ -996,8 +1128,19 @@ static void test_shipped_set_loads(void **state)
     assert_int_equal(r->problems.n, 0);
     assert_int_equal(r->n_files, plugin_shipped_count);
     assert_true(r->n_types >= 10);
-    for (size_t i = 0; i < r->n_files; i++)
+    for (size_t i = 0; i < r->n_files; i++) {
         assert_int_equal(r->files[i].origin, PLUGIN_SHIPPED);
+        /* Never "plugins/NAME.lua", which is a pipeline's own file. */
+        assert_true(strncmp(r->files[i].path, "weir:plugins/", 13) == 0);
+    }
+    /* The one-input templates say so in their declaration (max_inputs),
+     * not in a check of one of their settings. */
+    static const char *const one_input[] = {"filter", "select", "dedupe", "tumbling_window",
+                                            "hopping_window"};
+    for (size_t i = 0; i < sizeof(one_input) / sizeof(one_input[0]); i++)
+        assert_int_equal(find(r, NODE_TRANSFORM, one_input[i])->max_inputs, 1);
+    assert_int_equal(find(r, NODE_TRANSFORM, "sql")->max_inputs, 0);
+    assert_int_equal(find(r, NODE_SINK, "stdout")->max_inputs, 0);
     print_message("shipped set: %zu files, %zu types, loaded in %.0f us\n", r->n_files, r->n_types,
                   plugin_host_load_us(h));
     plugin_host_free(h);
@@ -1032,6 +1175,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_files_do_not_share_globals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_callback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_render_sql, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_max_inputs_validation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shipped_set_loads, setup, teardown),
     };
     return cmocka_run_group_tests_name("plugins", tests, NULL, NULL);

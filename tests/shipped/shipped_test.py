@@ -6,7 +6,7 @@ Runs the real weir binary on small pipelines written to a temp folder:
   shipped_test.py WEIR SRCROOT CASE
 
 CASE is one of: sources, sinks, code, filter, select, mask, dedupe, tumbling,
-hopping, tutorial, plugins.  For each shipped type, `weir preview` output is
+hopping, tutorial, plugins, inputs.  For each shipped type, `weir preview` output is
 compared with values this script computes on its own (Python's hashlib and
 hmac for mask, datetime arithmetic for windows and dedupe, a geohash encoder
 of its own for the tutorial), never with weir's earlier output; and
@@ -378,13 +378,52 @@ def case_filter():
     tr = {'f': {'type': 'filter', 'inputs': ['orders'], 'where': '   '}}
     d, _ = orders_pipeline('filter_bad', tr, None, rows)
     expect_invalid(d, 'filter with a blank condition', 'the condition is empty')
-    files = {'samples/more.jsonl': jsonl(public(rows[:3]))}
-    d = make_pipeline('filter_bad', {
-        'orders': {'type': 'kafka', 'brokers': 'k', 'topic': 't', 'sample': 'samples/more.jsonl'},
-        'more': {'type': 'kafka', 'brokers': 'k', 'topic': 'u', 'sample': 'samples/more.jsonl'}},
-        {'f': {'type': 'filter', 'inputs': ['orders', 'more'], 'where': 'amount > 1'}},
-        files=files)
-    expect_invalid(d, 'filter with two inputs', 'a filter reads exactly one input (this one has 2)')
+    # Two inputs: case_inputs.
+
+
+ONE_INPUT = {
+    'filter': {'where': 'amount > 1'},
+    'select': {'fields': ['order_id']},
+    'dedupe': {'key': ['order_id'], 'time': 'ts', 'window': 60},
+    'tumbling_window': {'time': 'ts', 'size': 60, 'aggregates': ['count(*) as n']},
+    'hopping_window': {'time': 'ts', 'size': 60, 'hop': 30, 'aggregates': ['count(*) as n']},
+}
+
+
+def inputs_position(d, node_id):
+    """line, col of the node's inputs list in pipeline.yaml: its first '- '."""
+    with open(os.path.join(d, 'pipeline.yaml'), encoding='utf-8') as f:
+        lines = f.read().split('\n')
+    at = lines.index(f'  {node_id}:')
+    at += next(i for i, l in enumerate(lines[at:]) if l == '    inputs:')
+    return at + 2, lines[at + 1].index('-') + 1
+
+
+def case_inputs():
+    """The one-input templates declare max_inputs = 1: two inputs are an
+    error at the node's inputs (not at one of its settings), which preview
+    reports too."""
+    files = {'samples/orders.jsonl': jsonl(public(orders(5)))}
+    src = {'orders': {'type': 'kafka', 'brokers': 'k', 'topic': 't',
+                      'sample': 'samples/orders.jsonl'},
+           'more': {'type': 'kafka', 'brokers': 'k', 'topic': 'u',
+                    'sample': 'samples/orders.jsonl'}}
+    for type_name, settings in ONE_INPUT.items():
+        ok = make_pipeline('one_input', src, {'t': dict({'type': type_name, 'inputs': ['orders']},
+                                                         **settings)}, files=files)
+        expect_valid(ok, f'{type_name} with one input')
+        d = make_pipeline('two_inputs', src,
+                          {'t': dict({'type': type_name, 'inputs': ['orders', 'more']},
+                                     **settings)}, files=files)
+        line, col = inputs_position(d, 't')
+        want = (f"{d}/pipeline.yaml:{line}:{col}: error: {type_name} 't' reads one input; "
+                f"it has 2 (inputs: orders, more)")
+        rc, out, err = validate(d)
+        errors = [l for l in err.splitlines() if ': error: ' in l]
+        check(rc == 1 and errors == [want],
+              f'{type_name} with two inputs: exit {rc}, errors\n  ' + '\n  '.join(errors) +
+              f'\nexpected\n  {want}')
+        expect_preview_error(d, 't', f"{type_name} 't' reads one input; it has 2")
 
 
 def case_select():
@@ -749,7 +788,7 @@ def case_plugins():
 CASES = {'sources': case_sources, 'sinks': case_sinks, 'code': case_code,
          'filter': case_filter, 'select': case_select, 'mask': case_mask,
          'dedupe': case_dedupe, 'tumbling': case_tumbling, 'hopping': case_hopping,
-         'tutorial': case_tutorial, 'plugins': case_plugins}
+         'tutorial': case_tutorial, 'plugins': case_plugins, 'inputs': case_inputs}
 
 
 def main():
