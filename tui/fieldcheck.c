@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fsutil.h"
+#include "util.h"
 #include "validate.h"
 
 static bool in_choices(const char *choices, const char *text)
@@ -54,8 +55,7 @@ const char *field_check(const setting_spec *spec, const char *text, const char *
             snprintf(buf, size, "a number, e.g. 1.5");
             return buf;
         }
-        if (spec->number_min < spec->number_max &&
-            (v < spec->number_min || v > spec->number_max)) {
+        if (spec->number_min < spec->number_max && (v < spec->number_min || v > spec->number_max)) {
             snprintf(buf, size, "between %g and %g", spec->number_min, spec->number_max);
             return buf;
         }
@@ -85,6 +85,15 @@ const char *field_check(const setting_spec *spec, const char *text, const char *
             snprintf(buf, size, "%s", path_check_message(pc));
             return buf;
         }
+        return NULL;
+    }
+    case SETTING_LIST: {
+        char **items;
+        size_t n;
+        const char *why = field_list_split(text, &items, &n, buf, size);
+        if (why)
+            return why;
+        field_list_free(items, n);
         return NULL;
     }
     case SETTING_STRING: {
@@ -127,4 +136,104 @@ const char *field_cycle_choice(const char *choices, const char *current, int ste
     size_t next = at == n ? 0 : (at + n + (size_t)(step > 0 ? 1 : n - 1)) % n;
     snprintf(buf, size, "%.*s", (int)len[next], opt[next]);
     return buf;
+}
+
+static bool needs_quotes(const char *item)
+{
+    size_t len = strlen(item);
+    return len == 0 || item[0] == ' ' || item[len - 1] == ' ' || strpbrk(item, ",\"\\") != NULL;
+}
+
+char *field_list_join(const char *const *items, size_t n)
+{
+    strbuf sb;
+    strbuf_init(&sb);
+    strbuf_puts(&sb, "");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strbuf_puts(&sb, ", ");
+        if (!needs_quotes(items[i])) {
+            strbuf_puts(&sb, items[i]);
+            continue;
+        }
+        strbuf_putc(&sb, '"');
+        for (const char *c = items[i]; *c; c++) {
+            if (*c == '"' || *c == '\\')
+                strbuf_putc(&sb, '\\');
+            strbuf_putc(&sb, *c);
+        }
+        strbuf_putc(&sb, '"');
+    }
+    return strbuf_detach(&sb);
+}
+
+void field_list_free(char **items, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(items[i]);
+    free(items);
+}
+
+const char *field_list_split(const char *text, char ***out, size_t *n, char *buf, size_t size)
+{
+    char **items = NULL;
+    size_t count = 0;
+    const char *p = text;
+    for (;;) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        strbuf sb;
+        strbuf_init(&sb);
+        strbuf_puts(&sb, "");
+        bool keep;
+        if (*p == '"') {
+            const char *start = p++;
+            while (*p && *p != '"') {
+                if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
+                    p++;
+                strbuf_putc(&sb, *p++);
+            }
+            if (*p != '"') {
+                strbuf_free(&sb);
+                field_list_free(items, count);
+                snprintf(buf, size, "the quote at column %zu is not closed (\" ends it)",
+                         (size_t)(start - text) + 1);
+                return buf;
+            }
+            p++;
+            while (*p == ' ')
+                p++;
+            if (*p && *p != ',') {
+                strbuf_free(&sb);
+                field_list_free(items, count);
+                snprintf(buf, size,
+                         "a comma must follow a quoted item (column %zu); quote the whole item",
+                         (size_t)(p - text) + 1);
+                return buf;
+            }
+            keep = true; /* "" is an empty item, on purpose */
+        } else {
+            size_t len = strcspn(p, ",");
+            while (len && p[len - 1] == ' ')
+                len--;
+            strbuf_add(&sb, p, len);
+            p += len;
+            while (*p == ' ')
+                p++;
+            keep = len > 0;
+        }
+        if (keep) {
+            items = xrealloc(items, (count + 1) * sizeof(*items));
+            items[count++] = strbuf_detach(&sb);
+        } else {
+            strbuf_free(&sb);
+        }
+        if (*p == ',')
+            p++;
+    }
+    *out = items;
+    *n = count;
+    return NULL;
 }

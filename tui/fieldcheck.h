@@ -16,4 +16,19 @@ const char *field_check(const setting_spec *spec, const char *text, const char *
 const char *field_cycle_choice(const char *choices, const char *current, int step, char *buf,
                                size_t size);
 
+/* A list setting as one line of text, and back.  Items are joined with
+ * ", "; an item that is empty, holds a comma, a double quote or a
+ * backslash, or starts or ends with a space is written in double quotes
+ * with \" and \\ inside, so splitting the joined text gives the same items
+ * back (SQL such as "round(sum(amount), 2) as revenue" keeps its comma).
+ * Returns a malloc'd string. */
+char *field_list_join(const char *const *items, size_t n);
+
+/* Split text written as field_list_join writes it.  Unquoted items are
+ * trimmed and empty ones dropped (so "a, , b" is two items).  On success
+ * *out gets n malloc'd strings in a malloc'd array (free with
+ * field_list_free) and NULL is returned; otherwise the reason, in buf. */
+const char *field_list_split(const char *text, char ***out, size_t *n, char *buf, size_t size);
+void field_list_free(char **items, size_t n);
+
 #endif

@@ -1,5 +1,7 @@
 /* lists: the views that are one picker — the finder (/), the problems
- * list (!) and the edge chooser for disconnecting (x). */
+ * list (!) and the edge chooser for disconnecting (x).  The problems list
+ * spans the terminal and shows the selected problem's whole message,
+ * wrapped, under the list: a plugin's error ends in its file:line. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +10,7 @@
 #include "draw.h"
 #include "input.h"
 #include "picker.h"
+#include "pvlayout.h"
 #include "util.h"
 
 typedef struct list_view list_view;
@@ -18,11 +21,76 @@ struct list_view {
     size_t node;       /* disconnect: the node */
     char **from, **to; /* disconnect: edges by tag */
     size_t n_edges;
+    bool problems; /* the problems list: a detail box under the list */
 };
+
+/* The text of problem g as the detail box shows it, wrapped to width;
+ * free with free_lines. */
+static size_t problem_lines(const diag *g, int width, char ***out)
+{
+    return pvl_wrap(g->message ? g->message : "", width, 0, out);
+}
+
+static void free_lines(char **lines, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(lines[i]);
+    free(lines);
+}
+
+/* The list above, the selected problem's message in full below.  The box
+ * is as tall as the longest message needs (within the screen) so it does
+ * not jump while moving through the list. */
+static void problems_draw(list_view *lv, app *a)
+{
+    int w = a->cols - 4;
+    int h = a->rows - 4 > 30 ? 30 : a->rows - 4;
+    int y = (a->rows - h) / 2, x = (a->cols - w) / 2;
+    int inner = w - 4;
+    int most = 0;
+    int room = h - 5 - 2; /* keep three rows of the list */
+    for (size_t i = 0; i < a->d.diags.n && most < room; i++) {
+        char **lines;
+        size_t n = problem_lines(&a->d.diags.items[i], inner, &lines);
+        free_lines(lines, n);
+        if ((int)n > most)
+            most = (int)n;
+    }
+    if (most > room)
+        most = room;
+    int dh = most > 0 ? most + 2 : 0;
+    picker_draw(stdscr, &lv->pk, y, x, h - dh, w);
+    const pick_item *it = picker_current(&lv->pk);
+    if (!dh || !it || it->tag < 0 || (size_t)it->tag >= a->d.diags.n)
+        return;
+    const diag *g = &a->d.diags.items[it->tag];
+    char title[300];
+    if (g->path && g->line)
+        snprintf(title, sizeof(title), "%s%s%s:%d", g->node_id ? g->node_id : "",
+                 g->node_id ? (a->ascii ? " - " : " · ") : "", g->path, g->line);
+    else
+        snprintf(title, sizeof(title), "%s", g->node_id ? g->node_id : "the pipeline");
+    int dy = y + h - dh;
+    draw_frame(stdscr, dy, x, dh, w, title, STYLE_BORDER);
+    char **lines;
+    size_t n = problem_lines(g, inner, &lines);
+    style_id s = g->severity == DIAG_ERROR ? STYLE_ERROR : STYLE_WARNING;
+    for (size_t i = 0; i < n; i++)
+        if ((int)i < most) {
+            draw_text_pad(stdscr, dy + 1 + (int)i, x + 2, lines[i], inner, s);
+            if ((int)i == most - 1 && i + 1 < n) /* longer than the screen */
+                draw_text(stdscr, dy + 1 + (int)i, x + w - 2, a->ascii ? "~" : "…", 1, STYLE_DIM);
+        }
+    free_lines(lines, n);
+}
 
 static void list_draw(view *v, app *a)
 {
     list_view *lv = (list_view *)v;
+    if (lv->problems) {
+        problems_draw(lv, a);
+        return;
+    }
     int w = a->cols - 4 > 90 ? 90 : a->cols - 4;
     int h = a->rows - 4 > 20 ? 20 : a->rows - 4;
     int y = (a->rows - h) / 2, x = (a->cols - w) / 2;
@@ -168,6 +236,7 @@ view *problems_open(app *a)
              doc_warnings(&a->d) == 1 ? "" : "s");
     list_view *lv = list_new(a, title, false, false, problems_pick);
     lv->pk.text_w = 0;
+    lv->problems = true;
     for (size_t i = 0; i < a->d.diags.n; i++) {
         const diag *g = &a->d.diags.items[i];
         char where[128];

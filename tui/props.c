@@ -1,7 +1,8 @@
 /* props: the settings panel of one node, generated from its type's setting
  * specs: text and numbers are typed (and checked as typed), choices and
- * yes/no step through their values, secrets only take references.  Every
- * change is one undoable edit. */
+ * true/false step through their values, secrets only take references.
+ * Lists are edited as one line (fieldcheck.h: field_list_join/split).  Every
+ * change is one undoable edit; accepting a field unchanged changes nothing. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "draw.h"
 #include "fieldcheck.h"
 #include "previewpane.h"
+#include "pvlayout.h"
 #include "util.h"
 #include "uwidth.h"
 
@@ -63,12 +65,13 @@ static const char *type_word(const setting_spec *s)
 {
     switch (s->type) {
     case SETTING_BOOLEAN:
-        return "yes/no";
+        return "true/false";
     case SETTING_CHOICE:
         return "choice";
     case SETTING_SECRET:
         return "secret";
     case SETTING_INTEGER:
+        return "whole number";
     case SETTING_NUMBER:
         return "number";
     case SETTING_FILE:
@@ -82,7 +85,20 @@ static const char *type_word(const setting_spec *s)
     }
 }
 
-/* The value of a setting as one line of text (lists joined by ", "). */
+/* A list whose items are all plain text: the form edits it as one line. */
+static bool list_of_scalars(const value *v)
+{
+    if (v->kind != VALUE_LIST)
+        return false;
+    for (size_t i = 0; i < v->n; i++)
+        if (v->items[i].kind != VALUE_SCALAR)
+            return false;
+    return true;
+}
+
+/* The value of a setting as one line of text: lists as field_list_join
+ * writes them (so splitting the text gives the same items back), maps as
+ * "key: value, ..." for reading only. */
 static char *setting_text(const node *n, const char *key)
 {
     const value *v = node_setting(n, key);
@@ -90,6 +106,14 @@ static char *setting_text(const node *n, const char *key)
         return NULL;
     if (v->kind == VALUE_SCALAR)
         return xstrdup(v->text);
+    if (list_of_scalars(v)) {
+        const char **items = xcalloc(v->n + 1, sizeof(*items));
+        for (size_t i = 0; i < v->n; i++)
+            items[i] = v->items[i].text;
+        char *text = field_list_join(items, v->n);
+        free(items);
+        return text;
+    }
     strbuf sb;
     strbuf_init(&sb);
     for (size_t i = 0; i < v->n; i++) {
@@ -102,6 +126,74 @@ static char *setting_text(const node *n, const char *key)
     return sb.data ? strbuf_detach(&sb) : xstrdup("");
 }
 
+/* The lines under the settings: the field's help, what the node reads
+ * from and the node's problems, each wrapped to width so that nothing is
+ * cut (a plugin's error names its file:line at the end). */
+typedef struct form_line {
+    char *text;
+    style_id style;
+} form_line;
+
+typedef struct form_lines {
+    form_line *items;
+    size_t n;
+} form_lines;
+
+static void add_wrapped(form_lines *fl, const char *text, int width, style_id s)
+{
+    char **lines;
+    size_t k = pvl_wrap(text, width, 2, &lines);
+    fl->items = xrealloc(fl->items, (fl->n + k) * sizeof(*fl->items));
+    for (size_t i = 0; i < k; i++)
+        fl->items[fl->n++] = (form_line){lines[i], s};
+    free(lines);
+}
+
+static void build_footer(props_view *pv, app *a, const node *n, const setting_spec *cur_spec,
+                         int width, form_lines *fl)
+{
+    /* The help is the plugin's: any length, so allocated. */
+    char *help;
+    if (pv->cur == 0)
+        help = xstrdup("the node's id; inputs that name it follow a rename");
+    else if (pv->cur == 1)
+        help = xstrdup("text: one line about what the node is for");
+    else if (pv->cur >= n_settings_rows(pv, a))
+        help = xstrdup("the node's output (column: type), from the last preview");
+    else if (cur_spec)
+        help = xasprintf("%s: %s%s%s%s", type_word(cur_spec), cur_spec->help ? cur_spec->help : "",
+                         cur_spec->type == SETTING_CHOICE ? " — " : "",
+                         cur_spec->type == SETTING_CHOICE ? cur_spec->choices : "",
+                         cur_spec->type == SETTING_LIST
+                             ? " (items joined by \", \"; quote an item that holds a comma: "
+                               "\"a, b\")"
+                             : "");
+    else
+        help = xstrdup("");
+    add_wrapped(fl, help, width, STYLE_DIM);
+    free(help);
+    if (n->kind != NODE_SOURCE) {
+        strbuf in;
+        strbuf_init(&in);
+        strbuf_puts(&in, "reads from: ");
+        for (size_t i = 0; i < n->n_inputs; i++)
+            strbuf_printf(&in, "%s%s", i ? ", " : "", n->inputs[i]);
+        if (!n->n_inputs)
+            strbuf_puts(&in, "nothing yet (c on the canvas connects)");
+        add_wrapped(fl, in.data, width, STYLE_NORMAL);
+        strbuf_free(&in);
+    }
+    for (size_t i = 0; i < a->d.diags.n; i++) {
+        const diag *g = &a->d.diags.items[i];
+        if (!g->node_id || strcmp(g->node_id, n->id) != 0)
+            continue;
+        char *msg = xasprintf("%s %s", g->severity == DIAG_ERROR ? (a->ascii ? "x" : "✗") : "!",
+                              g->message);
+        add_wrapped(fl, msg, width, g->severity == DIAG_ERROR ? STYLE_ERROR : STYLE_WARNING);
+        free(msg);
+    }
+}
+
 static void props_draw(view *v, app *a)
 {
     props_view *pv = (props_view *)v;
@@ -111,11 +203,33 @@ static void props_draw(view *v, app *a)
     const node_type *t = props_node_type(pv, a);
     int w = a->cols > 72 ? 64 : a->cols - 4;
     int x = a->cols - w - 1, y = a->top, h = a->height;
-    char title[160];
-    snprintf(title, sizeof(title), "%s: %s %s", n->id, n->type, node_kind_name(n->kind));
+    /* "win — Tumbling window (tumbling_window)": the declared title, then
+     * the name that pipeline.yaml uses. */
+    const char *dash = a->ascii ? "-" : "—";
+    char *title = t && t->title && *t->title
+                      ? xasprintf("%s %s %s (%s)", n->id, dash, t->title, n->type)
+                      : xasprintf("%s %s %s %s%s", n->id, dash, n->type, node_kind_name(n->kind),
+                                  t                           ? ""
+                                  : node_type_broken(n->type) ? " (its plugin failed to load)"
+                                                              : " (unknown type)");
     draw_frame(stdscr, y, x, h, w, title, STYLE_BORDER);
+    free(title);
     int rows = n_rows(pv, a);
+    const setting_spec *cur_spec = NULL;
+    if (t && pv->cur >= 2 && pv->cur < n_settings_rows(pv, a))
+        cur_spec = &t->settings[pv->cur - 2];
+    form_lines fl = {0};
+    build_footer(pv, a, n, cur_spec, w - 4, &fl);
+    /* The list keeps the rows the footer does not need; a long footer
+     * takes the empty rows under a short list first. */
+    int inside = h - 2;
     int list_h = h - 6;
+    if ((int)fl.n > inside - list_h) {
+        list_h = inside - (int)fl.n;
+        int least = rows < 3 ? rows : 3;
+        if (list_h < least)
+            list_h = least;
+    }
     if (list_h < 1)
         list_h = 1;
     if (pv->cur < pv->top)
@@ -123,7 +237,6 @@ static void props_draw(view *v, app *a)
     if (pv->cur >= pv->top + list_h)
         pv->top = pv->cur - list_h + 1;
     int nw = 16, vw = w - nw - 5;
-    const setting_spec *cur_spec = NULL;
     for (int r = 0; r < list_h; r++) {
         int row = pv->top + r, sy = y + 1 + r;
         if (row >= rows) {
@@ -157,16 +270,11 @@ static void props_draw(view *v, app *a)
             }
         } else {
             const setting_spec *s = &t->settings[row - 2];
-            if (sel)
-                cur_spec = s;
             snprintf(name, sizeof(name), "%s%s", s->name, s->required ? "*" : "");
             val = setting_text(n, s->name);
             if (val) {
+                /* true/false as the file stores them, like the default */
                 shown = val;
-                if (s->type == SETTING_BOOLEAN)
-                    shown = strcmp(val, "true") == 0    ? "yes"
-                            : strcmp(val, "false") == 0 ? "no"
-                                                        : val;
                 char why[160];
                 if (s->type != SETTING_LIST && s->type != SETTING_SCHEMA &&
                     field_check(s, val, a->d.p.dir, why, sizeof(why)))
@@ -185,49 +293,37 @@ static void props_draw(view *v, app *a)
         draw_text_pad(stdscr, sy, x + 3 + nw, shown, vw, sel ? STYLE_SELECTED : vs);
         free(val);
     }
-    /* The field's help, its kind, and the node's problems. */
-    int hy = y + 1 + list_h;
-    draw_fill(stdscr, hy, x + 1, h - 2 - list_h, w - 2, STYLE_NORMAL);
-    char help[300];
-    if (pv->cur == 0)
-        snprintf(help, sizeof(help), "the node's id; inputs that name it follow a rename");
-    else if (pv->cur == 1)
-        snprintf(help, sizeof(help), "text: one line about what the node is for");
-    else if (pv->cur >= n_settings_rows(pv, a))
-        snprintf(help, sizeof(help), "the node's output (column: type), from the last preview");
-    else if (cur_spec)
-        snprintf(help, sizeof(help), "%s: %s%s%s", type_word(cur_spec), cur_spec->help,
-                 cur_spec->type == SETTING_CHOICE ? " — " : "",
-                 cur_spec->type == SETTING_CHOICE ? cur_spec->choices : "");
-    else
-        help[0] = '\0';
-    draw_text_pad(stdscr, hy, x + 2, help, w - 4, STYLE_DIM);
-    int line = hy + 1;
-    if (n->kind != NODE_SOURCE && line < y + h - 1) {
-        strbuf in;
-        strbuf_init(&in);
-        strbuf_puts(&in, "reads from: ");
-        for (size_t i = 0; i < n->n_inputs; i++)
-            strbuf_printf(&in, "%s%s", i ? ", " : "", n->inputs[i]);
-        if (!n->n_inputs)
-            strbuf_puts(&in, "nothing yet (c on the canvas connects)");
-        draw_text_pad(stdscr, line++, x + 2, in.data, w - 4, STYLE_NORMAL);
-        strbuf_free(&in);
+    /* The field's help, what the node reads from, and its problems. */
+    int hy = y + 1 + list_h, room = inside - list_h;
+    draw_fill(stdscr, hy, x + 1, room, w - 2, STYLE_NORMAL);
+    for (size_t i = 0; i < fl.n; i++) {
+        if ((int)i < room) {
+            draw_text_pad(stdscr, hy + (int)i, x + 2, fl.items[i].text, w - 4, fl.items[i].style);
+            if ((int)i == room - 1 && i + 1 < fl.n) /* more than fits: say so */
+                draw_text(stdscr, hy + (int)i, x + w - 3, a->ascii ? "~" : "…", 1, STYLE_DIM);
+        }
+        free(fl.items[i].text);
     }
-    for (size_t i = 0; i < a->d.diags.n && line < y + h - 1; i++) {
-        const diag *g = &a->d.diags.items[i];
-        if (!g->node_id || strcmp(g->node_id, n->id) != 0)
-            continue;
-        char buf[400];
-        snprintf(buf, sizeof(buf), "%s %s",
-                 g->severity == DIAG_ERROR ? (a->ascii ? "x" : "✗") : "!", g->message);
-        draw_text_pad(stdscr, line++, x + 2, buf, w - 4,
-                      g->severity == DIAG_ERROR ? STYLE_ERROR : STYLE_WARNING);
-    }
+    free(fl.items);
 }
 
+/* Set a setting from its text; text that equals what the form shows for
+ * it changes nothing (no edit, no undo step, the file stays as it was). */
 static void set_value(app *a, props_view *pv, const setting_spec *s, const char *text)
 {
+    char *was = setting_text(pv_node(pv, a), s->name);
+    bool same = was ? strcmp(was, text) == 0 : !*text;
+    free(was);
+    if (same)
+        return;
+    char **items = NULL;
+    size_t n_items = 0;
+    char why[200];
+    if (s->type == SETTING_LIST && *text &&
+        field_list_split(text, &items, &n_items, why, sizeof(why))) {
+        app_message(a, STYLE_ERROR, "%s: %s", s->name, why); /* the prompt checks first */
+        return;
+    }
     doc_begin(&a->d, pv->id, "set");
     node *n = pv_node(pv, a);
     if (!*text) {
@@ -236,20 +332,12 @@ static void set_value(app *a, props_view *pv, const setting_spec *s, const char 
         node_unset_setting(n, s->name);
         value *v = value_map_put(&n->settings, s->name);
         value_init_list(v);
-        char *copy = xstrdup(text);
-        for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
-            while (*tok == ' ')
-                tok++;
-            size_t l = strlen(tok);
-            while (l && tok[l - 1] == ' ')
-                tok[--l] = '\0';
-            if (*tok)
-                value_set_scalar(value_list_push(v), tok);
-        }
-        free(copy);
+        for (size_t i = 0; i < n_items; i++)
+            value_set_scalar(value_list_push(v), items[i]);
     } else {
         node_set_setting(n, s->name, text);
     }
+    field_list_free(items, n_items);
     doc_commit(&a->d);
 }
 
@@ -295,6 +383,9 @@ static int field_prompt_done(app *a, const char *text, void *ctx)
             free(old);
         }
     } else if (pc->field == F_DESC) {
+        const node *cur = pv_node(pv, a);
+        if (strcmp(cur->description ? cur->description : "", text) == 0)
+            return EV_CLOSE | EV_REDRAW; /* unchanged */
         doc_begin(&a->d, pv->id, "describe");
         node *n = pv_node(pv, a);
         free(n->description);
@@ -341,6 +432,11 @@ static int edit_field(props_view *pv, app *a, int step)
             field_cycle_choice(s->choices, cur ? cur : s->default_value, step, buf, sizeof(buf)));
     } else if (s->type == SETTING_SCHEMA) {
         app_message(a, STYLE_DIM, "edit the schema in pipeline.yaml for now");
+    } else if (s->type == SETTING_LIST && node_setting(n, s->name) &&
+               node_setting(n, s->name)->kind != VALUE_SCALAR &&
+               !list_of_scalars(node_setting(n, s->name))) {
+        /* One line cannot hold nested items: editing it here would lose them. */
+        app_message(a, STYLE_DIM, "%s holds nested items: edit it in pipeline.yaml", s->name);
     } else if (step == 0) {
         the_ctx.field = pv->cur - 2;
         char title[128];

@@ -20,14 +20,14 @@ e2e_type file
 e2e_keys Enter
 e2e_wait_for "added file"
 e2e_keys i
-e2e_wait_for "file: file source"
+e2e_wait_for "file — File (file)"
 e2e_keys Enter
 e2e_wait_for "path (text)"
 e2e_type data/orders.jsonl
 e2e_keys Enter
 e2e_wait_gone "path (text)"
 e2e_keys Escape
-e2e_wait_gone "file: file source"
+e2e_wait_gone "file — File (file)"
 
 # three more, each reading from the one before
 e2e_keys a; e2e_wait_for "add a node"; e2e_type sql; e2e_keys Enter

@@ -69,7 +69,8 @@ e2e_type upp
 e2e_wait_for "Upper-case one text field"
 line=$(e2e_screen | grep -F "Upper-case one text field")
 case $line in
-*" upper "*"Upper-case one text field of every record (qa)"*) ;;
+# (at 80 columns the description is cut so that its origin shows)
+*" upper "*"Upper-case one text field of every r"*"pipeline plugin"*) ;;
 *) e2e_fail "palette line for upper is '$line'" ;;
 esac
 e2e_keys Enter
@@ -77,7 +78,7 @@ e2e_wait_for "added people → upper"
 
 # the form: the setting the plugin declares, required, with its help
 e2e_keys i
-e2e_wait_for "upper: upper transform"
+e2e_wait_for "upper — Upper case (upper)"
 e2e_screen | grep -q "field\* *(required)" || e2e_fail "the form does not show field as required"
 i=0
 until e2e_screen | grep -qF "the text field to upper-case (qa)"; do
@@ -92,7 +93,7 @@ e2e_keys Enter
 e2e_wait_for "✓ valid"
 e2e_screen | grep -q "field\* *name" || e2e_fail "the form does not show field = name"
 e2e_keys Escape
-e2e_wait_gone "upper: upper transform"
+e2e_wait_gone "upper — Upper case (upper)"
 
 # save: the node and its setting in pipeline.yaml; the CLI agrees it is valid
 e2e_keys s
@@ -146,10 +147,11 @@ e2e_wait_for "plugins: $where: error:"
 e2e_screen | grep -q "upper *✗" || e2e_fail "the upper node is not marked with an error"
 e2e_keys '!'
 e2e_wait_for "problems: 1 error"
-# (at 80 columns the message is cut after "failed to loa…": the plugin's
-# own file:line is on the status line above)
+# (the list row is cut at 80 columns; the box under the list has the
+# whole message, with the plugin's own file:line)
 e2e_screen | grep -q "✗ upper  *transform type 'upper' is unavailable: its plugin failed" ||
     e2e_fail "the problems list does not give the plugin's error on upper"
+e2e_screen | grep -qF "$where:" || e2e_fail "the problems list does not show $where"
 e2e_keys Escape
 # the other types keep working: the palette still lists the shipped ones
 e2e_keys a
