@@ -106,9 +106,9 @@ typedef enum {
     X(FORM, FORM_UP, "form-up", "<Up> k <S-Tab>", "", "previous field")                            \
     X(FORM, FORM_DOWN, "form-down", "<Down> j <Tab>", "", "next field")                            \
     X(FORM, FORM_EDIT, "form-edit", "<Enter> e", "edit",                                           \
-      "edit the field (a choice or yes/no field steps to its next value)")                         \
-    X(FORM, FORM_NEXT, "form-next", "<Right> <Space>", "", "next value of a choice or yes/no")     \
-    X(FORM, FORM_PREV, "form-prev", "<Left>", "", "previous value of a choice or yes/no")          \
+      "edit the field (a choice or true/false field steps to its next value)")                     \
+    X(FORM, FORM_NEXT, "form-next", "<Right> <Space>", "", "next value of a choice or true/false") \
+    X(FORM, FORM_PREV, "form-prev", "<Left>", "", "previous value of a choice or true/false")      \
     X(FORM, FORM_CLEAR, "form-clear", "<Del> <BS>", "unset", "remove the setting (use default)")   \
     X(FORM, FORM_CLOSE, "form-close", "<Esc> q", "close", "close the settings")                    \
     X(FORM, FORM_HELP, "form-help", "?", "help", "show every key of the current mode")             \
@@ -143,7 +143,7 @@ typedef enum {
     X(PREVIEW, PV_ZOOM, "preview-zoom", "z", "zoom",                                               \
       "maximise the pane, or give the canvas its rows back")                                       \
     X(PREVIEW, PV_RERUN, "preview-rerun", "r", "",                                                 \
-      "run again (re-reads the sample, code and plugin files)")                                            \
+      "run again (re-reads the sample, code and plugin files)")                                    \
     X(PREVIEW, PV_CANCEL, "preview-cancel", "<C-c> x", "", "stop a running preview")               \
     X(PREVIEW, PV_BACK, "preview-back", "<Esc> w q", "canvas",                                     \
       "close the record view, else keys back to the canvas")                                       \
