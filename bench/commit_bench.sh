@@ -3,12 +3,12 @@
 # of the same change (issue 6, point 9).  Target: weir at most half git's
 # time.
 #
-# Builds a release weir, bench/commit_floor and bench/commit_inproc in
-# build-bench/ (meson --buildtype=release -Dtests=false; BUILD= to use
-# another build dir, or WEIR=, FLOOR= and INPROC= to use given binaries).
-# For each FILES (default: 2000 20000) makes a repository with that many
-# unrelated files (100 folders) and two pipelines in subfolders —
-# samples/customer_360 and a generated 1,000-node pipeline
+# Builds a release weir and bench/commit_floor, commit_fsync and
+# commit_inproc in build-bench/ (meson --buildtype=release -Dtests=false;
+# BUILD= to use another build dir, or WEIR=, FLOOR=, FSYNC= and INPROC= to
+# use given binaries).  For each FILES (default: 2000 20000) makes a
+# repository with that many unrelated files (100 folders) and two pipelines
+# in subfolders — samples/customer_360 and a generated 1,000-node pipeline
 # (bench/gen_pipeline.py, ~800 files) — and before every timed run appends
 # a line to one SQL file of the pipeline under test (hyperfine --prepare).
 # Then, per pipeline, with hyperfine (--warmup 3, RUNS= runs, default 20,
@@ -17,12 +17,18 @@
 #                                     version (rewriting pipeline.yaml
 #                                     atomically, with fsync), commit
 #   git add DIR && git commit -m MSG  the same change through the git CLI
-# and, once per repository, the floor: commit_floor (a process that
-# initialises libgit2 and opens the repository, nothing more); and per
-# pipeline the commit as the TUI makes it, in a running process
-# (bench/commit_inproc.c: vcs_commit after the same change, RUNS times).
-# Prints a Markdown table for bench/README.md.  Needs: meson, ninja, git,
-# hyperfine, python3.  KEEP=1 keeps the temporary folder.
+# and, once per repository, the floors under any `weir commit`:
+#   weir --version                    starting the weir process (its shared
+#                                     libraries), nothing else
+#   commit_floor REPO                 a process that initialises libgit2 and
+#                                     opens the repository, nothing more
+#   commit_fsync FILE 2000            one atomic write with fsync, as the
+#                                     version bump makes (git does not fsync)
+# and per pipeline the commit as the TUI makes it, in a running process
+# (bench/commit_inproc.c: vcs_open + vcs_commit + vcs_close after the same
+# change, RUNS times).  Prints a Markdown table for bench/README.md.
+# Needs: meson, ninja, git, hyperfine, python3.  KEEP=1 keeps the
+# temporary folder.
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,17 +43,19 @@ for tool in git hyperfine python3; do
         exit 2
     }
 done
-if [ -n "${WEIR:-}" ] && [ -n "${FLOOR:-}" ] && [ -n "${INPROC:-}" ]; then
+if [ -n "${WEIR:-}" ] && [ -n "${FLOOR:-}" ] && [ -n "${FSYNC:-}" ] && [ -n "${INPROC:-}" ]; then
     weir=$WEIR
     floor=$FLOOR
+    fsync=$FSYNC
     inproc=$INPROC
 else
     if [ ! -f "$build/build.ninja" ]; then
         meson setup "$build" "$root" --buildtype=release -Dtests=false >/dev/null
     fi
-    ninja -C "$build" tui/weir bench/commit_floor bench/commit_inproc >/dev/null
+    ninja -C "$build" tui/weir bench/commit_floor bench/commit_fsync bench/commit_inproc >/dev/null
     weir=$build/tui/weir
     floor=$build/bench/commit_floor
+    fsync=$build/bench/commit_fsync
     inproc=$build/bench/commit_inproc
 fi
 
@@ -105,8 +113,14 @@ for files in $sizes; do
     done
     label="$files files"
     hyperfine -N --warmup 3 --runs $runs --export-json "$work/floor.json" \
+        "$weir --version" >/dev/null
+    echo "| $label | - | floor: \`weir --version\` (process start) | $(stats "$work/floor.json") |" >>"$table"
+    hyperfine -N --warmup 3 --runs $runs --export-json "$work/floor.json" \
         "$floor $repo" >/dev/null
     echo "| $label | - | floor: \`commit_floor\` (libgit2 init + open) | $(stats "$work/floor.json") |" >>"$table"
+    hyperfine -N --warmup 3 --runs $runs --export-json "$work/floor.json" \
+        "$fsync $work/fsync-probe.txt 2000" >/dev/null
+    echo "| $label | - | floor: \`commit_fsync\` (one atomic write, fsync) | $(stats "$work/floor.json") |" >>"$table"
     for p in customer_360 big; do
         dir=$repo/pipelines/$p
         sql=$(cd "$dir" && ls sql/*.sql | head -1)
@@ -121,7 +135,7 @@ for files in $sizes; do
         echo "| $label | $p | \`weir commit DIR -m MSG\` | $(stats "$work/weir.json") |" >>"$table"
         echo "| $label | $p | \`git add DIR && git commit -m MSG\` | $(stats "$work/git.json") |" >>"$table"
         echo "| $label | $p | **weir / git** | $(stats "$work/weir.json" "$work/git.json") |" >>"$table"
-        echo "| $label | $p | in process (the TUI's commit: \`vcs_commit\`) | $("$inproc" "$dir" "$dir/$sql" $runs) | - |" >>"$table"
+        echo "| $label | $p | in process (the TUI's commit: \`vcs_open\` + \`vcs_commit\`) | $("$inproc" "$dir" "$dir/$sql" $runs) | - |" >>"$table"
     done
 done
 cat "$table"

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +63,30 @@ bool vcs_is_artifact(const char *rel)
     return false;
 }
 
+/* ---- libgit2 ------------------------------------------------------------ */
+
+/* libgit2 is initialised once, on first use, and stays so until exit:
+ * git_libgit2_init() in Debian's build (mbedTLS) parses the whole system
+ * CA bundle, about 4 ms, which an init/shutdown pair around every
+ * vcs_open made the TUI pay on each status-bar refresh and commit. */
+static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
+
+static void lib_shutdown(void)
+{
+    git_libgit2_shutdown();
+}
+
+static void lib_start(void)
+{
+    if (git_libgit2_init() > 0)
+        atexit(lib_shutdown);
+}
+
+void vcs_lib_init(void)
+{
+    pthread_once(&lib_once, lib_start);
+}
+
 /* ---- opening ---------------------------------------------------------- */
 
 vcs_rc vcs_open(const char *dir, vcs_repo **out, vcs_error *err)
@@ -72,27 +97,20 @@ vcs_rc vcs_open(const char *dir, vcs_repo **out, vcs_error *err)
         return vcs_fail(err, VCS_ERROR, "%s: %s", dir, strerror(errno));
     if (!fs_is_dir(real))
         return vcs_fail(err, VCS_ERROR, "%s is not a folder", dir);
-    git_libgit2_init();
+    vcs_lib_init();
     git_repository *repo = NULL;
     int rc = git_repository_open_ext(&repo, real, 0, NULL);
-    if (rc == GIT_ENOTFOUND) {
-        git_libgit2_shutdown();
+    if (rc == GIT_ENOTFOUND)
         return vcs_fail(err, VCS_NO_REPO, "%s is not inside a git repository", dir);
-    }
-    if (rc < 0) {
-        vcs_git_fail(err, rc, "cannot open the repository");
-        git_libgit2_shutdown();
-        return VCS_ERROR;
-    }
+    if (rc < 0)
+        return vcs_git_fail(err, rc, "cannot open the repository");
     const char *wd = git_repository_workdir(repo);
     if (!wd || git_repository_is_bare(repo)) {
         git_repository_free(repo);
-        git_libgit2_shutdown();
         return vcs_fail(err, VCS_ERROR, "the repository containing %s is bare", dir);
     }
     if (!realpath(wd, realwd)) {
         git_repository_free(repo);
-        git_libgit2_shutdown();
         return vcs_fail(err, VCS_ERROR, "%s: %s", wd, strerror(errno));
     }
     size_t n = strlen(realwd);
@@ -100,7 +118,6 @@ vcs_rc vcs_open(const char *dir, vcs_repo **out, vcs_error *err)
         n = 0;
     if (strncmp(real, realwd, n) != 0 || (real[n] != '/' && real[n] != '\0')) {
         git_repository_free(repo);
-        git_libgit2_shutdown();
         return vcs_fail(err, VCS_ERROR, "%s is not in the working tree of %s", dir, realwd);
     }
     vcs_repo *r = xcalloc(1, sizeof(*r));
@@ -121,17 +138,15 @@ void vcs_close(vcs_repo *r)
     free(r->workdir);
     free(r->prefix);
     free(r);
-    git_libgit2_shutdown();
 }
 
 vcs_rc vcs_init(const char *dir, vcs_error *err)
 {
-    git_libgit2_init();
+    vcs_lib_init();
     git_repository *repo = NULL;
     int rc = git_repository_init(&repo, dir, 0);
     vcs_rc out = rc < 0 ? vcs_git_fail(err, rc, "cannot create a repository") : VCS_OK;
     git_repository_free(repo);
-    git_libgit2_shutdown();
     return out;
 }
 

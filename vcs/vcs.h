@@ -10,7 +10,8 @@
  * Revisions are anything git_revparse accepts ("HEAD", "main~2", an id);
  * NULL as a revision means the working folder — except as the old side of
  * a comparison, where it means HEAD.  A vcs_repo is for one thread at a
- * time; libgit2 is initialised by vcs_open and released by vcs_close.
+ * time.  libgit2 is initialised on first use (vcs_open, vcs_init, the
+ * merge driver) and stays initialised until the process exits (atexit).
  *
  * Errors: every function returns a vcs_rc and, on failure, fills a
  * vcs_error with a one-line message.  Strings in returned structures are

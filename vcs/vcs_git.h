@@ -19,6 +19,10 @@ struct vcs_repo {
     char *prefix;  /* pipeline folder relative to workdir: "" or "a/b/" */
 };
 
+/* Initialise libgit2 once for the life of the process (thread-safe);
+ * every vcs entry point that calls libgit2 calls this first. */
+void vcs_lib_init(void);
+
 /* Fill err from git_error_last() (the single libgit2 error wrapper):
  * "<what>: <libgit2 message>".  Returns VCS_ERROR, or VCS_LOCKED when
  * git_rc is GIT_ELOCKED (a lock file is in the way). */

@@ -96,7 +96,7 @@ static bool line_merge(const char *base, size_t base_len, const char *ours, size
     opts.their_label = "theirs";
     git_merge_file_result res;
     memset(&res, 0, sizeof(res));
-    git_libgit2_init();
+    vcs_lib_init();
     int rc = git_merge_file(&res, &in_base, &in_ours, &in_theirs, &opts);
     bool ok = rc == 0;
     if (ok) {
@@ -110,7 +110,6 @@ static bool line_merge(const char *base, size_t base_len, const char *ours, size
         snprintf(err, err_size, "%s", e.message);
     }
     git_merge_file_result_free(&res);
-    git_libgit2_shutdown();
     return ok;
 }
 
@@ -177,18 +176,16 @@ static bool with_markers(const char *ours, const char *theirs, merge_result *out
     git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
     opts.context_lines = 0;
     opts.interhunk_lines = 0;
-    git_libgit2_init();
+    vcs_lib_init();
     int rc = git_diff_buffers(ours, strlen(ours), NULL, theirs, strlen(theirs), NULL, &opts, NULL,
                               NULL, hunk_cb, NULL, &hs);
     if (rc < 0) {
         vcs_error e;
         vcs_git_fail(&e, rc, "diff failed");
         snprintf(err, err_size, "%s", e.message);
-        git_libgit2_shutdown();
         free(hs.items);
         return false;
     }
-    git_libgit2_shutdown();
     lines lo, lt;
     split_lines(ours, &lo);
     split_lines(theirs, &lt);

@@ -2,12 +2,14 @@
  * repositories, every commit checked with the git command line. */
 #include <git2.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <cmocka.h>
 
@@ -583,6 +585,118 @@ static void test_limits(void **state)
     vcs_limit_files(VCS_MAX_FILES);
 }
 
+/* How many git_libgit2_init() references are live. */
+static int libgit2_refs(void)
+{
+    int n = git_libgit2_init();
+    git_libgit2_shutdown();
+    return n - 1;
+}
+
+/* libgit2 stays initialised from vcs's first use on: open/close pairs
+ * neither drop it (its init parses the CA bundle, ~4 ms, which the TUI
+ * used to pay on every status refresh and commit) nor leak references. */
+static void test_libgit2_stays_initialised(void **state)
+{
+    (void)state;
+    tu_git_init("li", true);
+    tu_pipeline("li/pipes/p", 1);
+    char *dir = xasprintf("%s/li/pipes/p", tu_root());
+    vcs_repo *r = NULL;
+    vcs_error err = {0};
+    /* Let go of main's reference: vcs's must be the one left. */
+    git_libgit2_shutdown();
+    assert_int_equal(vcs_open(dir, &r, &err), VCS_OK);
+    vcs_close(r);
+    int refs = git_libgit2_init(); /* main's again */
+    tu_setup_paths();
+    assert_true(refs >= 2); /* main's and vcs's: it was never shut down */
+    for (int i = 0; i < 3; i++) {
+        r = NULL;
+        assert_int_equal(vcs_open(dir, &r, &err), VCS_OK);
+        assert_string_equal(vcs_prefix(r), "pipes/p/");
+        bool dirty = false;
+        assert_int_equal(vcs_is_dirty(r, &dirty, &err), VCS_OK);
+        assert_true(dirty);
+        vcs_close(r);
+        assert_int_equal(libgit2_refs(), refs);
+    }
+    char *missing = xasprintf("%s/missing", tu_root());
+    assert_int_equal(vcs_open(missing, &r, &err), VCS_ERROR);
+    assert_int_equal(vcs_init(dir, &err), VCS_OK); /* a nested repository: fine */
+    assert_int_equal(libgit2_refs(), refs);
+    free(missing);
+    free(dir);
+}
+
+/* The bump's rewrite of pipeline.yaml: the commit holds exactly the file
+ * as written, through git's filters when some apply (here `ident`), and a
+ * failed write leaves HEAD, the index and the file as they were. */
+static void test_bump_write(void **state)
+{
+    (void)state;
+    /* With a filter on pipeline.yaml. */
+    tu_git_init("bwf", true);
+    tu_pipeline("bwf", 1);
+    tu_write("bwf/.gitattributes", "pipeline.yaml ident\n");
+    char *yaml = tu_read("bwf/pipeline.yaml");
+    char *with_id = xasprintf("# $Id: not-the-blob $\n%s", yaml);
+    tu_write("bwf/pipeline.yaml", with_id);
+    free(with_id);
+    free(yaml);
+    vcs_commit_result res;
+    assert_commit_ok("bwf", "ident", NULL, &res);
+    tu_write("bwf/sql/big.sql", "SELECT id FROM orders\n");
+    assert_commit_ok("bwf", "bump with a filter", NULL, &res);
+    assert_true(res.bumped);
+    assert_int_equal(res.version, 2);
+    assert_string_equal(tu_out("cd bwf && git show HEAD:pipeline.yaml | head -1"), "# $Id$");
+    assert_string_equal(tu_out("cd bwf && head -1 pipeline.yaml"), "# $Id: not-the-blob $");
+    assert_int_equal(tu_sh("cd bwf && git diff --quiet HEAD -- . && git diff --cached --quiet"), 0);
+    assert_string_equal(tu_out("cd bwf && git status --porcelain"), "");
+    assert_int_equal(tu_sh("cd bwf && git fsck --strict --no-progress --no-dangling"), 0);
+
+    /* Without a filter. */
+    tu_git_init("bw", true);
+    tu_pipeline("bw", 1);
+    assert_commit_ok("bw", "one", NULL, &res);
+    tu_write("bw/sql/big.sql", "SELECT amount FROM orders\n");
+    assert_commit_ok("bw", "bump", NULL, &res);
+    assert_true(res.bumped);
+    assert_int_equal(res.version, 2);
+    tu_assert_committed("bw", "pipeline.yaml", "bw/pipeline.yaml");
+    assert_string_equal(tu_out("cd bw && git status --porcelain"), "");
+
+    /* The write fails: the file size limit stops it one byte short. */
+    tu_write("bw/sql/big.sql", "SELECT id, amount FROM orders\n");
+    char *before = tu_read("bw/pipeline.yaml");
+    const char *head = xstrdup(tu_out("cd bw && git rev-parse HEAD"));
+    const char *index = xstrdup(tu_out("cd bw && git ls-files -s --debug | md5sum"));
+    struct rlimit old, lim;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    lim = old;
+    lim.rlim_cur = strlen(before) - 1;
+    signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    vcs_error err = {0};
+    vcs_rc rc = commit_in("bw", "bump fails", NULL, &res, &err);
+    setrlimit(RLIMIT_FSIZE, &old);
+    signal(SIGXFSZ, SIG_DFL);
+    assert_int_equal(rc, VCS_ERROR);
+    assert_non_null(strstr(err.message, "pipeline.yaml"));
+    assert_string_equal(tu_out("cd bw && git rev-parse HEAD"), head);
+    assert_string_equal(tu_out("cd bw && git ls-files -s --debug | md5sum"), index);
+    char *after = tu_read("bw/pipeline.yaml");
+    assert_string_equal(after, before);
+    assert_string_equal(tu_out("cd bw && git status --porcelain"), " M sql/big.sql");
+    assert_string_equal(tu_out("cd bw && ls -a | grep -c weir-tmp || true"), "0");
+    assert_int_equal(tu_sh("cd bw && git fsck --strict --no-progress --no-dangling"), 0);
+    free(after);
+    free(before);
+    free((char *)head);
+    free((char *)index);
+}
+
 int main(void)
 {
     git_libgit2_init(); /* held for the whole run: keeps the pinned search paths */
@@ -602,6 +716,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_empty_message_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_model_from_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_libgit2_stays_initialised, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bump_write, setup, teardown),
     };
     int rc = cmocka_run_group_tests_name("vcs commit", tests, NULL, NULL);
     git_libgit2_shutdown();

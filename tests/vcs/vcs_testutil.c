@@ -41,6 +41,12 @@ const char *tu_setup(void)
     unsetenv("GIT_COMMITTER_NAME");
     unsetenv("GIT_COMMITTER_EMAIL");
     unsetenv("EMAIL");
+    tu_setup_paths();
+    return root;
+}
+
+void tu_setup_paths(void)
+{
     /* libgit2 reads its config search paths at init: pin them here.  The
      * test's main keeps one git_libgit2_init() alive so they stick. */
     char *nosys = xasprintf("%s/.nosystem", root);
@@ -49,7 +55,6 @@ const char *tu_setup(void)
     git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_GLOBAL, root);
     git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_XDG, root);
     free(nosys);
-    return root;
 }
 
 void tu_teardown(void)

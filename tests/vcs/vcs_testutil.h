@@ -10,6 +10,8 @@
 
 /* Make a fresh temp folder, point HOME/XDG there; returns it (static). */
 const char *tu_setup(void);
+/* Pin libgit2's config search paths to the temp folder (tu_setup does). */
+void tu_setup_paths(void);
 void tu_teardown(void);
 const char *tu_root(void);
 
