@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "artifacts.h"
 #include "fsutil.h"
 #include "load.h"
 #include "util.h"
@@ -349,6 +350,16 @@ vcs_rc vcs_commit(vcs_repo *r, const vcs_commit_opts *o, vcs_commit_result *res,
                       n_errors, n_errors == 1 ? "" : "s", n_errors == 1 ? "it" : "them");
         goto out;
     }
+    /* The SQL that template transforms generate (sql/ID.sql) follows the
+     * settings being committed; a template that cannot render is a warning
+     * here (validation above already judged the node). */
+    diag_list gen;
+    diag_list_init(&gen);
+    artifacts_sync(&p, vcs_dir(r), false, NULL, &gen);
+    for (size_t i = 0; i < gen.n; i++)
+        diag_add(diags, DIAG_WARNING, gen.items[i].path, gen.items[i].line, gen.items[i].col,
+                 gen.items[i].node_id, "%s", gen.items[i].message);
+    diag_list_free(&gen);
     int grc = git_message_prettify(&msg, o->message, 0, '#');
     if (grc < 0) {
         rc = vcs_git_fail(err, grc, "bad commit message");

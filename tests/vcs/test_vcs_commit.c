@@ -174,6 +174,39 @@ static void test_commit_only_pipeline_files(void **state)
     free((char *)before_unstaged);
 }
 
+/* A template transform's generated SQL (sql/ID.sql) is brought up to date
+ * from the settings being committed, and committed with them. */
+static void test_commit_regenerates_template_sql(void **state)
+{
+    (void)state;
+    tu_git_init("tpl", true);
+    tu_pipeline("tpl", 1);
+    char *text = tu_read("tpl/pipeline.yaml");
+    char *at = strstr(text, "sinks:");
+    assert_non_null(at);
+    char *with =
+        xasprintf("%.*s  keep:\n    type: filter\n    inputs: [big]\n    where: amount > 5\n\n%s",
+                  (int)(at - text), text, at);
+    tu_write("tpl/pipeline.yaml", with);
+    vcs_commit_result res;
+    assert_commit_ok("tpl", "A filter", NULL, &res);
+    tu_assert_committed("tpl", "sql/keep.sql", "tpl/sql/keep.sql");
+    assert_non_null(strstr(tu_out("cd tpl && git show HEAD:sql/keep.sql"), "WHERE amount > 5"));
+    /* Only the setting changes: the commit carries the new SELECT. */
+    char *now = tu_read("tpl/pipeline.yaml");
+    char *cond = strstr(now, "amount > 5");
+    assert_non_null(cond);
+    cond[9] = '7';
+    tu_write("tpl/pipeline.yaml", now);
+    assert_commit_ok("tpl", "Keep more", NULL, &res);
+    assert_non_null(strstr(tu_out("cd tpl && git show HEAD:sql/keep.sql"), "WHERE amount > 7"));
+    tu_assert_committed("tpl", "sql/keep.sql", "tpl/sql/keep.sql");
+    assert_string_equal(tu_out("cd tpl && git status --porcelain"), "");
+    free(now);
+    free(with);
+    free(text);
+}
+
 static void test_unborn_branch_first_commit(void **state)
 {
     (void)state;
@@ -703,6 +736,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_no_repo_then_init, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_only_pipeline_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_commit_regenerates_template_sql, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unborn_branch_first_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_locked_index_touches_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_identity_then_stored, setup, teardown),
