@@ -6,10 +6,14 @@
 # bench/gen_pipeline.py, then measures with hyperfine (--warmup 2 --runs 10,
 # median) and /usr/bin/time -f %M (peak RSS, median of 5 runs):
 #   weir validate DIR          the command under test
+#   the same on one CPU        (taskset -c 0; the loader reads layout.yaml on
+#                              a second thread, which only helps with a free core)
 #   weir fmt --check DIR       on the canonical folder: nothing to change
 #   weir fmt COPY              rewriting a shuffled (non-canonical) pipeline.yaml
 #   yaml_floor pipeline.yaml   the floor: a bare libyaml event parse
 #   yaml_floor pipeline.yaml layout.yaml   (validate reads both files)
+# and, last, validate and the floor in 15 alternating pairs (a busy spell on
+# a shared machine then slows both, not one row).
 # The fmt rows are skipped, and say so, while `weir fmt` is not implemented.
 # Prints a Markdown table for bench/README.md.  Needs: meson, ninja,
 # hyperfine, python3, /usr/bin/time (Debian package `time`); valgrind (optional,
@@ -92,6 +96,9 @@ fi
 # name|command|prepare (run before each timing run; empty for none)
 {
     echo "weir validate|$weir validate $p|"
+    if command -v taskset >/dev/null 2>&1; then
+        echo "weir validate, one CPU (taskset -c 0)|taskset -c 0 $weir validate $p|"
+    fi
     if [ $have_fmt = 1 ]; then
         echo "weir fmt --check|$weir fmt --check $p|"
         restore="cp $work/shuffled/pipeline.yaml $work/copy/pipeline.yaml"
@@ -131,6 +138,18 @@ while IFS='|' read -r name cmd prep; do
     fi
 done <"$work/commands"
 
+# Paired runs: validate and the floor one after the other, 15 times, so that
+# a busy spell on the machine slows both rather than one row of the table.
+: >"$work/pairs"
+k=0
+while [ $k -lt 15 ]; do
+    for c in "$weir validate $p" "$floor $p/pipeline.yaml"; do
+        hyperfine -N --runs 1 --export-json "$work/one.json" "$c" >/dev/null 2>&1
+        python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["mean"])' \
+            "$work/one.json" >>"$work/pairs"
+    done
+    k=$((k + 1))
+done
 load_end=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 python3 - "$work" "$i" "$nodes" "$have_fmt" "$load_start" "$load_end" <<'EOF'
 import json, os, statistics, sys
@@ -158,6 +177,11 @@ for name, med, lo, hi, cpu, mib, ir in rows:
     irs = "%.0f M (%.2f×)" % (ir / 1e6, ir / floor[6]) if ir and floor[6] else "n/a"
     print("| %s | %.1f ms | %.1f – %.1f ms | %.2f× | %.1f ms | %s | %.1f MiB |"
           % (name, med * 1e3, lo * 1e3, hi * 1e3, med / floor[1], cpu * 1e3, irs, mib))
+pairs = [float(x) for x in open(os.path.join(work, "pairs")).read().split()]
+v, f = statistics.median(pairs[0::2]), statistics.median(pairs[1::2])
+print()
+print("paired runs (validate, floor, alternating, 15 each): validate %.1f ms, floor %.1f ms, "
+      "%.2f× (medians)" % (v * 1e3, f * 1e3, v / f))
 if not have_fmt:
     print()
     print("weir fmt is not implemented in this build: validate only.")

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "arena.h"
 #include "idindex.h"
 #include "util.h"
 
@@ -229,7 +230,11 @@ static size_t add_owner(attacher *a, value *v)
     owner o = {v, 0};
     if (v->comment) { /* none from yaml_read; kept first if a caller set one */
         o.len = strlen(v->comment);
-        v->comment = xrealloc(v->comment, comment_capacity(o.len));
+        char *heap = xmalloc(comment_capacity(o.len)); /* to grow below */
+        memcpy(heap, v->comment, o.len + 1);
+        if (!v->in_arena)
+            free(v->comment);
+        v->comment = heap;
     }
     a->owners[a->n_owners] = o;
     return a->n_owners++;
@@ -308,7 +313,7 @@ static void attach_one(void *ctx, src_pos pos, bool own_line, const char *text, 
     owner_append(&a->owners[t < a->n_anchors ? a->anchors[t].owner : 0], text, len);
 }
 
-bool comments_attach(const char *data, size_t len, value *root)
+bool comments_attach(const char *data, size_t len, value *root, arena *mem)
 {
     attacher a;
     memset(&a, 0, sizeof(a));
@@ -323,10 +328,20 @@ bool comments_attach(const char *data, size_t len, value *root)
         }
     }
     bool ok = scan_comments(data, len, attach_one, &a);
-    /* Give each string back its exact size. */
-    for (size_t i = 0; i < a.n_owners; i++)
-        if (a.owners[i].v->comment)
-            a.owners[i].v->comment = xrealloc(a.owners[i].v->comment, a.owners[i].len + 1);
+    /* Give each string back its exact size; in an arena tree, move it
+     * into the arena with the rest of the value's storage (value.h). */
+    for (size_t i = 0; i < a.n_owners; i++) {
+        value *v = a.owners[i].v;
+        if (!v->comment)
+            continue;
+        if (v->in_arena) {
+            char *kept = arena_strndup(mem, v->comment, a.owners[i].len);
+            free(v->comment);
+            v->comment = kept;
+        } else {
+            v->comment = xrealloc(v->comment, a.owners[i].len + 1);
+        }
+    }
     free(a.anchors);
     free(a.owners);
     return ok;

@@ -35,10 +35,11 @@
 #include "value.h"
 
 /* Attach the comments of data[len] — the exact bytes libyaml parsed into
- * root — to root's keys and root itself.  Returns false when libyaml's
- * scanner fails on the text, which it cannot do on text its parser
- * accepted. */
-bool comments_attach(const char *data, size_t len, value *root);
+ * root — to root's keys and root itself.  The comment of a value with
+ * in_arena set is put in mem (the arena of root's document); others are
+ * heap strings.  Returns false when libyaml's scanner fails on the text,
+ * which it cannot do on text its parser accepted. */
+bool comments_attach(const char *data, size_t len, value *root, struct arena *mem);
 
 /* The number of comments in data[len] (one per '#' line); SIZE_MAX when
  * the scanner fails. */

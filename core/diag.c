@@ -52,6 +52,22 @@ void diag_add(diag_list *list, diag_severity severity, const char *path, int lin
         list->n_warnings++;
 }
 
+void diag_list_take_all(diag_list *dst, diag_list *src)
+{
+    if (dst->n + src->n > dst->cap) {
+        while (dst->n + src->n > dst->cap)
+            dst->cap = dst->cap ? dst->cap * 2 : 16;
+        dst->items = xrealloc(dst->items, dst->cap * sizeof(*dst->items));
+    }
+    if (src->n)
+        memcpy(dst->items + dst->n, src->items, src->n * sizeof(*src->items));
+    dst->n += src->n;
+    dst->n_errors += src->n_errors;
+    dst->n_warnings += src->n_warnings;
+    free(src->items);
+    diag_list_init(src);
+}
+
 static int diag_compare(const diag *a, const diag *b)
 {
     int c = strcmp(a->path ? a->path : "", b->path ? b->path : "");

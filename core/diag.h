@@ -33,6 +33,10 @@ void diag_list_clear(diag_list *list);
 void diag_add(diag_list *list, diag_severity severity, const char *path, int line, int col,
               const char *node_id, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
+/* Move every diagnostic of src to the end of dst, in order; src is left
+ * empty (and still initialised). */
+void diag_list_take_all(diag_list *dst, diag_list *src);
+
 /* Sort by path, line, col (stable) so output is deterministic. */
 void diag_list_sort(diag_list *list);
 

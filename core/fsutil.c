@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arena.h"
+#include "idindex.h"
 #include "util.h"
 
 /* "16 MiB", "512 KiB" or "100 bytes": a limit as a person would write it. */
@@ -373,6 +375,7 @@ typedef struct dir_listing {
     char *rel; /* "" for the root, else "sql", "a/b" */
     dir_entry *entries;
     size_t n;
+    id_index by_name; /* name -> index in entries */
     bool readable;
 } dir_listing;
 
@@ -380,12 +383,14 @@ struct fs_dir_cache {
     char *root;
     dir_listing *dirs;
     size_t n_dirs;
+    arena *names; /* every entry's name: thousands of small strings */
 };
 
 fs_dir_cache *fs_dir_cache_new(const char *root)
 {
     fs_dir_cache *c = xcalloc(1, sizeof(*c));
     c->root = xstrdup(root);
+    c->names = arena_new();
     return c;
 }
 
@@ -394,19 +399,14 @@ void fs_dir_cache_free(fs_dir_cache *c)
     if (!c)
         return;
     for (size_t i = 0; i < c->n_dirs; i++) {
-        for (size_t j = 0; j < c->dirs[i].n; j++)
-            free(c->dirs[i].entries[j].name);
         free(c->dirs[i].entries);
         free(c->dirs[i].rel);
+        id_index_free(&c->dirs[i].by_name);
     }
+    arena_free(c->names);
     free(c->dirs);
     free(c->root);
     free(c);
-}
-
-static int compare_entries(const void *a, const void *b)
-{
-    return strcmp(((const dir_entry *)a)->name, ((const dir_entry *)b)->name);
 }
 
 static const dir_listing *list_dir(fs_dir_cache *c, const char *rel)
@@ -421,8 +421,10 @@ static const dir_listing *list_dir(fs_dir_cache *c, const char *rel)
     char *path = *rel ? fs_join(c->root, rel) : xstrdup(c->root);
     DIR *dir = opendir(path);
     free(path);
-    if (!dir)
+    if (!dir) {
+        id_index_init(&d->by_name, 0);
         return d;
+    }
     d->readable = true;
     size_t cap = 0;
     struct dirent *e;
@@ -431,20 +433,28 @@ static const dir_listing *list_dir(fs_dir_cache *c, const char *rel)
             cap = cap ? cap * 2 : 64;
             d->entries = xrealloc(d->entries, cap * sizeof(*d->entries));
         }
-        d->entries[d->n].name = xstrdup(e->d_name);
+        d->entries[d->n].name = arena_strndup(c->names, e->d_name, strlen(e->d_name));
         d->entries[d->n].type = e->d_type;
         d->n++;
     }
     closedir(dir);
-    qsort(d->entries, d->n, sizeof(*d->entries), compare_entries);
+    id_index_init(&d->by_name, d->n);
+    for (size_t i = 0; i < d->n; i++)
+        id_index_put(&d->by_name, d->entries[i].name, i);
     return d;
+}
+
+void fs_dir_cache_prefetch(fs_dir_cache *c, const char *rel)
+{
+    list_dir(c, rel);
 }
 
 path_check fs_check_inside_cached(fs_dir_cache *c, const char *rel, bool must_exist)
 {
     if (check_syntax(rel) != PATH_OK || strlen(rel) >= PATH_MAX)
         return fs_check_inside(c->root, rel, must_exist);
-    char prefix[PATH_MAX] = "";
+    char prefix[PATH_MAX]; /* not "= \"\"": that would clear 4 KiB per call */
+    prefix[0] = '\0';
     size_t n = 0;
     for (const char *s = rel; *s;) {
         const char *e = strchr(s, '/');
@@ -459,10 +469,10 @@ path_check fs_check_inside_cached(fs_dir_cache *c, const char *rel, bool must_ex
             break;
         memcpy(name, s, len);
         name[len] = '\0';
-        dir_entry key = {name, 0};
-        const dir_entry *hit = bsearch(&key, d->entries, d->n, sizeof(key), compare_entries);
-        if (!hit)
+        ptrdiff_t at = id_index_get(&d->by_name, name);
+        if (at < 0)
             break; /* missing: the slow path says whether it would escape */
+        const dir_entry *hit = &d->entries[at];
         if (!e) {
             if (hit->type == DT_REG)
                 return PATH_OK;

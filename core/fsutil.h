@@ -31,12 +31,12 @@ char *fs_join(const char *dir, const char *rel);
 typedef enum {
     PATH_OK,
     PATH_EMPTY,
-    PATH_ABSOLUTE,     /* "/etc/passwd" or "~/x" */
-    PATH_DOTDOT,       /* a ".." component */
-    PATH_MISSING,      /* does not exist */
-    PATH_NOT_FILE,     /* a folder or a device */
-    PATH_ESCAPES,      /* a symlink leads outside the folder */
-    PATH_BAD_CHARS,    /* backslash, NUL or control characters */
+    PATH_ABSOLUTE,  /* "/etc/passwd" or "~/x" */
+    PATH_DOTDOT,    /* a ".." component */
+    PATH_MISSING,   /* does not exist */
+    PATH_NOT_FILE,  /* a folder or a device */
+    PATH_ESCAPES,   /* a symlink leads outside the folder */
+    PATH_BAD_CHARS, /* backslash, NUL or control characters */
 } path_check;
 
 /* Check that rel names a regular file inside root (following symlinks, the
@@ -54,5 +54,11 @@ typedef struct fs_dir_cache fs_dir_cache;
 fs_dir_cache *fs_dir_cache_new(const char *root);
 void fs_dir_cache_free(fs_dir_cache *cache);
 path_check fs_check_inside_cached(fs_dir_cache *cache, const char *rel, bool must_exist);
+
+/* List the folder rel (relative to the root; "" for the root) now rather
+ * than at its first check: the loader lists the format's folders on its
+ * second thread while the main one parses (load.h).  A cache is not
+ * thread-safe: one thread at a time. */
+void fs_dir_cache_prefetch(fs_dir_cache *cache, const char *rel);
 
 #endif

@@ -5,66 +5,79 @@
 
 #include "util.h"
 
-static size_t hash_id(const char *s)
+static uint32_t hash_id(const char *s)
 {
-    size_t h = 1469598103934665603ULL; /* FNV-1a */
+    uint32_t h = 2166136261u; /* FNV-1a */
     for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+        h = (h ^ (unsigned char)*s) * 16777619u;
     return h;
 }
 
 void id_index_init(id_index *ix, size_t expected)
 {
     ix->cap = 16;
-    while (ix->cap < expected * 2)
+    while (ix->cap * 3 / 4 < expected + 1)
         ix->cap *= 2;
     ix->n = 0;
-    ix->ids = xcalloc(ix->cap, sizeof(*ix->ids));
-    ix->idx = xcalloc(ix->cap, sizeof(*ix->idx));
+    ix->slots = xcalloc(ix->cap, sizeof(*ix->slots));
 }
 
 void id_index_free(id_index *ix)
 {
-    free(ix->ids);
-    free(ix->idx);
+    free(ix->slots);
     memset(ix, 0, sizeof(*ix));
+}
+
+/* Put a new id (known absent) with its hash: no string comparison. */
+static void put_new(id_index *ix, const char *id, uint32_t hash, uint32_t idx)
+{
+    size_t mask = ix->cap - 1;
+    size_t i = hash & mask;
+    while (ix->slots[i].id)
+        i = (i + 1) & mask;
+    ix->slots[i] = (id_slot){id, hash, idx};
+    ix->n++;
 }
 
 static void grow(id_index *ix)
 {
     id_index bigger;
-    id_index_init(&bigger, ix->cap);
+    id_index_init(&bigger, ix->cap); /* twice the room */
     for (size_t i = 0; i < ix->cap; i++)
-        if (ix->ids[i])
-            id_index_put(&bigger, ix->ids[i], ix->idx[i]);
+        if (ix->slots[i].id)
+            put_new(&bigger, ix->slots[i].id, ix->slots[i].hash, ix->slots[i].idx);
     id_index_free(ix);
     *ix = bigger;
 }
 
-void id_index_put(id_index *ix, const char *id, size_t idx)
+/* The slot holding id, or the empty slot where it would go. */
+static id_slot *find(const id_index *ix, const char *id, uint32_t hash)
 {
-    if ((ix->n + 1) * 2 > ix->cap)
-        grow(ix);
     size_t mask = ix->cap - 1;
-    for (size_t i = hash_id(id) & mask;; i = (i + 1) & mask) {
-        if (!ix->ids[i]) {
-            ix->ids[i] = id;
-            ix->idx[i] = idx;
-            ix->n++;
-            return;
-        }
-        if (strcmp(ix->ids[i], id) == 0)
-            return;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+        id_slot *s = &ix->slots[i];
+        if (!s->id || (s->hash == hash && strcmp(s->id, id) == 0))
+            return s;
     }
+}
+
+ptrdiff_t id_index_put(id_index *ix, const char *id, size_t idx)
+{
+    if (ix->n + 1 > ix->cap * 3 / 4)
+        grow(ix);
+    uint32_t hash = hash_id(id);
+    id_slot *s = find(ix, id, hash);
+    if (s->id)
+        return (ptrdiff_t)s->idx; /* the first one wins */
+    *s = (id_slot){id, hash, (uint32_t)idx};
+    ix->n++;
+    return -1;
 }
 
 ptrdiff_t id_index_get(const id_index *ix, const char *id)
 {
-    size_t mask = ix->cap - 1;
-    for (size_t i = hash_id(id) & mask; ix->ids[i]; i = (i + 1) & mask)
-        if (strcmp(ix->ids[i], id) == 0)
-            return (ptrdiff_t)ix->idx[i];
-    return -1;
+    const id_slot *s = find(ix, id, hash_id(id));
+    return s->id ? (ptrdiff_t)s->idx : -1;
 }
 
 void id_index_build(id_index *ix, const pipeline *p)

@@ -1,10 +1,12 @@
 #include "load.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "comments.h"
 #include "fsutil.h"
 #include "idindex.h"
@@ -18,7 +20,7 @@ typedef struct loader {
     diag_list *diags;
     pipeline *p;
     id_index ids; /* node id -> index, while loading pipeline.yaml */
-    bool steal_settings; /* move settings out of the tree (it is not read again) */
+    arena *mem;   /* the tree's arena, which the settings borrow */
 } loader;
 
 static void error_at(loader *l, src_pos pos, const char *node_id, const char *fmt, ...)
@@ -34,13 +36,13 @@ static void error_at(loader *l, src_pos pos, const char *node_id, const char *fm
     free(msg);
 }
 
-static void unknown_key(loader *l, const value *key, const char *where,
-                        const char *const *known, size_t n_known)
+static void unknown_key(loader *l, const value *key, const char *where, const char *const *known,
+                        size_t n_known)
 {
     const char *near = closest_match(key->text, known, n_known);
     if (near)
-        error_at(l, key->pos, NULL, "unknown key '%s' in %s (did you mean '%s'?)", key->text,
-                 where, near);
+        error_at(l, key->pos, NULL, "unknown key '%s' in %s (did you mean '%s'?)", key->text, where,
+                 near);
     else
         error_at(l, key->pos, NULL, "unknown key '%s' in %s", key->text, where);
 }
@@ -106,6 +108,13 @@ static void load_metadata(loader *l, const value *meta)
         error_at(l, meta->pos, NULL, "'pipeline' needs a 'name'");
 }
 
+static void add_input(node *n, const value *v)
+{
+    n->inputs[n->n_inputs] = xstrndup(v->text, v->len);
+    n->input_pos[n->n_inputs] = v->pos;
+    n->n_inputs++;
+}
+
 static void load_inputs(loader *l, node *n, const value *v)
 {
     n->inputs_pos = v->pos;
@@ -119,8 +128,12 @@ static void load_inputs(loader *l, node *n, const value *v)
         n->input_pos[n->n_inputs - 1] = v->pos;
         return;
     }
-    if (!expect_kind(l, v, VALUE_LIST, "'inputs'"))
+    if (!expect_kind(l, v, VALUE_LIST, "'inputs'") || v->n == 0)
         return;
+    /* The arrays at their final size at once (node_add_input grows them
+     * one by one); a repeated 'inputs' key was dropped by the reader. */
+    n->inputs = xrealloc(n->inputs, (n->n_inputs + v->n) * sizeof(char *));
+    n->input_pos = xrealloc(n->input_pos, (n->n_inputs + v->n) * sizeof(src_pos));
     for (size_t i = 0; i < v->n; i++) {
         const value *item = &v->items[i];
         if (item->kind != VALUE_SCALAR) {
@@ -128,9 +141,54 @@ static void load_inputs(loader *l, node *n, const value *v)
                      value_kind_name(item->kind));
             continue;
         }
-        node_add_input(n, item->text);
-        n->input_pos[n->n_inputs - 1] = item->pos;
+        add_input(n, item);
     }
+}
+
+static bool key_is(const value *k, const char *word, size_t len)
+{
+    return k->len == len && memcmp(k->text, word, len) == 0;
+}
+
+/* The keys of a node that are not settings. */
+static bool is_node_key(const value *k)
+{
+    return key_is(k, "type", 4) || key_is(k, "description", 11) || key_is(k, "inputs", 6);
+}
+
+/* Every key of a node's body but type, description and inputs is a
+ * setting, kept with its position; validate.c checks it against the node
+ * type.  The settings borrow the tree's values, strings and all, instead
+ * of copying them: the pipeline keeps the tree's arena (model.h).  Even
+ * the arrays are the body's own: its entries are reordered in place,
+ * settings first (in file order) and the node's own keys after them, and
+ * the settings map is the front of the body's arrays.  The tree stays a
+ * correct map of the same entries, which is all comments.c reads later. */
+static void borrow_settings(node *n, value *body)
+{
+    /* type, description, inputs: each at most once (the reader drops a
+     * repeated key; n_own < 3 only guards that promise) */
+    value own_keys[3], own_items[3];
+    size_t n_own = 0, n_settings = 0;
+    for (size_t i = 0; i < body->n; i++) {
+        if (is_node_key(&body->keys[i]) && n_own < 3) {
+            own_keys[n_own] = body->keys[i];
+            own_items[n_own++] = body->items[i];
+        } else {
+            body->keys[n_settings] = body->keys[i];
+            body->items[n_settings++] = body->items[i];
+        }
+    }
+    for (size_t i = 0; i < n_own; i++) {
+        body->keys[n_settings + i] = own_keys[i];
+        body->items[n_settings + i] = own_items[i];
+    }
+    if (n_settings == 0)
+        return; /* keep pipeline_add_node's empty heap map */
+    n->settings.in_arena = true;
+    n->settings.keys = body->keys;
+    n->settings.items = body->items;
+    n->settings.n = n_settings;
 }
 
 static void load_node(loader *l, node_kind kind, const value *key, const value *body)
@@ -138,8 +196,8 @@ static void load_node(loader *l, node_kind kind, const value *key, const value *
     ptrdiff_t prior_idx = id_index_get(&l->ids, key->text);
     const node *prior = prior_idx >= 0 ? &l->p->nodes[prior_idx] : NULL;
     if (prior) {
-        error_at(l, key->pos, key->text, "id '%s' is already used by the %s at line %d",
-                 key->text, node_kind_name(prior->kind), prior->pos.line);
+        error_at(l, key->pos, key->text, "id '%s' is already used by the %s at line %d", key->text,
+                 node_kind_name(prior->kind), prior->pos.line);
         return;
     }
     if (body->kind != VALUE_MAP) {
@@ -148,44 +206,25 @@ static void load_node(loader *l, node_kind kind, const value *key, const value *
         return;
     }
     const value *type = value_map_get(body, "type");
-    node *n = pipeline_add_node(l->p, key->text, kind, "");
+    bool type_ok = type && type->kind == VALUE_SCALAR && type->len > 0;
+    node *n = pipeline_add_node(l->p, key->text, kind, type_ok ? type->text : "");
     n->pos = key->pos;
     id_index_put(&l->ids, n->id, l->p->n_nodes - 1);
-    if (!type) {
+    if (!type)
         error_at(l, key->pos, n->id, "%s '%s' needs a 'type'", node_kind_name(kind), n->id);
-    } else if (type->kind != VALUE_SCALAR || type->len == 0) {
+    else if (!type_ok)
         error_at(l, type->pos, n->id, "'type' must be a type name");
-    } else {
-        free(n->type);
-        n->type = xstrdup(type->text);
+    else
         n->type_pos = type->pos;
-    }
+
     for (size_t i = 0; i < body->n; i++) {
         const value *k = &body->keys[i], *v = &body->items[i];
-        if (strcmp(k->text, "type") == 0)
-            continue;
-        if (strcmp(k->text, "description") == 0) {
+        if (key_is(k, "description", 11))
             n->description = scalar_or_null(l, v, "'description'");
-        } else if (strcmp(k->text, "inputs") == 0) {
+        else if (key_is(k, "inputs", 6))
             load_inputs(l, n, v);
-        } else {
-            /* A setting: kept with its position; validate.c checks it against
-             * the node type.  Keys keep their own positions. */
-            value *slot = value_list_push(&n->settings);
-            if (l->steal_settings) {
-                /* The tree is the loader's and freed right after: move the
-                 * setting out of it instead of copying every string. */
-                n->settings.keys[n->settings.n - 1] = *k;
-                *slot = *v;
-                memset((value *)k, 0, sizeof(*k));
-                memset((value *)v, 0, sizeof(*v));
-                ((value *)k)->kind = VALUE_SCALAR;
-            } else {
-                value_copy(&n->settings.keys[n->settings.n - 1], k);
-                value_copy(slot, v);
-            }
-        }
     }
+    borrow_settings(n, (value *)body);
 }
 
 static void load_section(loader *l, node_kind kind, const value *section)
@@ -246,40 +285,59 @@ static void load_root(loader *l, const value *root)
     }
 }
 
+/* The number of nodes pipeline.yaml declares, to size the id index once. */
+static size_t count_nodes(const value *root)
+{
+    size_t n = 0;
+    for (int kind = 0; root->kind == VALUE_MAP && kind < NODE_KIND_COUNT; kind++) {
+        const value *section = value_map_get(root, node_kind_section((node_kind)kind));
+        if (section && section->kind == VALUE_MAP)
+            n += section->n;
+    }
+    return n;
+}
+
 /* comments: keep the files' comments in the model (comments.h), for
- * callers that may write the files back. */
+ * callers that may write the files back.  ids: when not NULL and the text
+ * loads, receives the index of the nodes' ids (for layout.yaml), which the
+ * caller frees. */
 static bool load_pipeline_text(const char *data, size_t len, const char *dir, pipeline *p,
-                               diag_list *diags, bool comments)
+                               diag_list *diags, bool comments, id_index *ids)
 {
     pipeline_init(p);
     p->dir = xstrdup(dir ? dir : ".");
     p->version = 1;
-    /* The comment pass reads the whole tree after load_root, so then the
-     * settings are copied rather than moved out of it. */
-    loader l = {PIPELINE_FILE, diags, p, {0}, !comments};
-    value root;
-    if (!(comments ? yaml_read_buffer_comments : yaml_read_buffer)(data, len, PIPELINE_FILE, &root,
-                                                                   diags))
+    yaml_doc doc;
+    if (!yaml_doc_read(data, len, PIPELINE_FILE, comments, &doc, diags))
         return false;
-    id_index_init(&l.ids, 64);
-    load_root(&l, &root);
-    id_index_free(&l.ids);
-    if (comments && !comments_to_pipeline(p, &root))
-        error_at(&l, root.pos, NULL, "weir could not keep every comment of this file (a bug)");
-    value_free(&root);
+    loader l = {PIPELINE_FILE, diags, p, {0}, doc.mem};
+    size_t expected = count_nodes(&doc.root);
+    id_index_init(&l.ids, expected);
+    if (expected) { /* the node array at its final size at once */
+        p->nodes = xmalloc(expected * sizeof(node));
+        p->cap_nodes = expected;
+    }
+    load_root(&l, &doc.root);
+    if (comments && !comments_to_pipeline(p, &doc.root))
+        error_at(&l, doc.root.pos, NULL, "weir could not keep every comment of this file (a bug)");
+    p->mem = doc.mem; /* the settings borrow from it; the rest is unused */
+    if (ids)
+        *ids = l.ids;
+    else
+        id_index_free(&l.ids);
     return true;
 }
 
 bool pipeline_load_buffer(const char *data, size_t len, const char *dir, pipeline *p,
                           diag_list *diags)
 {
-    return load_pipeline_text(data, len, dir, p, diags, true);
+    return load_pipeline_text(data, len, dir, p, diags, true, NULL);
 }
 
 bool pipeline_load_buffer_with(const char *data, size_t len, const char *dir,
                                const load_options *opts, pipeline *p, diag_list *diags)
 {
-    return load_pipeline_text(data, len, dir, p, diags, !(opts && opts->skip_comments));
+    return load_pipeline_text(data, len, dir, p, diags, !(opts && opts->skip_comments), NULL);
 }
 
 static bool read_xy(loader *l, const value *v, const char *name, int *out)
@@ -297,35 +355,36 @@ static bool read_xy(loader *l, const value *v, const char *name, int *out)
     return true;
 }
 
-static void load_layout_text(const char *data, size_t len, pipeline *p, diag_list *diags,
-                             bool comments)
+/* Apply a parsed layout.yaml to p.  ids: the index of p's node ids, or
+ * NULL to build one here.  Nothing borrows from the tree. */
+static void apply_layout(const value *root, pipeline *p, const id_index *ids, diag_list *diags,
+                         bool comments)
 {
     static const char *const keys[] = {"weir", "positions"};
-    loader l = {LAYOUT_FILE, diags, p, {0}, false};
-    value root;
-    if (!(comments ? yaml_read_buffer_comments : yaml_read_buffer)(data, len, LAYOUT_FILE, &root,
-                                                                   diags))
-        return;
-    id_index_build(&l.ids, p); /* after the early return: it allocates */
+    loader l = {LAYOUT_FILE, diags, p, {0}, NULL};
+    if (ids)
+        l.ids = *ids; /* borrowed: not freed below */
+    else
+        id_index_build(&l.ids, p);
     p->has_layout = true;
-    if (root.kind != VALUE_MAP) {
-        error_at(&l, root.pos, NULL, "layout.yaml must be a mapping with 'weir' and 'positions'");
-        value_free(&root);
-        id_index_free(&l.ids);
+    if (root->kind != VALUE_MAP) {
+        error_at(&l, root->pos, NULL, "layout.yaml must be a mapping with 'weir' and 'positions'");
+        if (!ids)
+            id_index_free(&l.ids);
         return;
     }
-    for (size_t i = 0; i < root.n; i++) {
-        const value *k = &root.keys[i];
+    for (size_t i = 0; i < root->n; i++) {
+        const value *k = &root->keys[i];
         if (strcmp(k->text, "weir") != 0 && strcmp(k->text, "positions") != 0)
             unknown_key(&l, k, "layout.yaml", keys, COUNT(keys));
     }
-    const value *format = value_map_get(&root, "weir");
+    const value *format = value_map_get(root, "weir");
     long long version;
     if (format && (!value_as_int(format, &version) || version != WEIR_LAYOUT_VERSION))
         error_at(&l, format->pos, NULL,
                  "layout format version '%s' is not supported; this weir reads version %d",
                  format->kind == VALUE_SCALAR ? format->text : "?", WEIR_LAYOUT_VERSION);
-    const value *positions = value_map_get(&root, "positions");
+    const value *positions = value_map_get(root, "positions");
     if (positions && !value_is_null(positions) &&
         expect_kind(&l, positions, VALUE_MAP, "'positions'")) {
         for (size_t i = 0; i < positions->n; i++) {
@@ -361,10 +420,20 @@ static void load_layout_text(const char *data, size_t len, pipeline *p, diag_lis
             }
         }
     }
-    id_index_free(&l.ids);
-    if (comments && !comments_to_layout(p, &root))
-        error_at(&l, root.pos, NULL, "weir could not keep every comment of this file (a bug)");
-    value_free(&root);
+    if (!ids)
+        id_index_free(&l.ids);
+    if (comments && !comments_to_layout(p, root))
+        error_at(&l, root->pos, NULL, "weir could not keep every comment of this file (a bug)");
+}
+
+static void load_layout_text(const char *data, size_t len, pipeline *p, diag_list *diags,
+                             bool comments)
+{
+    yaml_doc doc;
+    if (!yaml_doc_read(data, len, LAYOUT_FILE, comments, &doc, diags))
+        return;
+    apply_layout(&doc.root, p, NULL, diags, comments);
+    yaml_doc_free(&doc);
 }
 
 void pipeline_load_layout_buffer(const char *data, size_t len, pipeline *p, diag_list *diags)
@@ -383,13 +452,61 @@ bool pipeline_load(const char *dir, pipeline *p, diag_list *diags)
     return pipeline_load_with(dir, NULL, p, diags);
 }
 
+/* layout.yaml, read and parsed on a second thread while this one loads
+ * pipeline.yaml: until its positions are applied to the nodes, neither file
+ * needs the other, and the two libyaml parses are most of a load's time
+ * (bench/README.md, "validate and fmt").  The thread touches nothing but
+ * its job; the caller reads the job after joining it. */
+typedef struct layout_job {
+    char *path;             /* in: the file */
+    bool comments;          /* in: keep its comments */
+    fs_dir_cache *listings; /* in: folders to list meanwhile (load_options) */
+    bool parsed;            /* out: doc holds the tree */
+    yaml_doc doc;           /* out */
+    diag_list diags;        /* out: read and parse errors */
+} layout_job;
+
+static void *layout_job_run(void *arg)
+{
+    layout_job *job = arg;
+    char *data;
+    size_t len;
+    char err[256];
+    /* Listing 8,000 files costs the kernel milliseconds: do it here too. */
+    static const char *const folders[] = {"", "sql", "lua", "samples"};
+    for (size_t i = 0; job->listings && i < COUNT(folders); i++)
+        fs_dir_cache_prefetch(job->listings, folders[i]);
+    if (!fs_exists(job->path))
+        return NULL; /* a pipeline need not have a layout yet */
+    if (fs_read_file(job->path, YAML_MAX_FILE_BYTES, &data, &len, err, sizeof(err)) != 0) {
+        diag_add(&job->diags, DIAG_ERROR, LAYOUT_FILE, 1, 1, NULL, "%s", err);
+        return NULL;
+    }
+    job->parsed = yaml_doc_read(data, len, LAYOUT_FILE, job->comments, &job->doc, &job->diags);
+    free(data);
+    return NULL;
+}
+
 bool pipeline_load_with(const char *dir, const load_options *opts, pipeline *p, diag_list *diags)
 {
     bool comments = !(opts && opts->skip_comments);
+    layout_job job;
+    memset(&job, 0, sizeof(job));
+    job.path = fs_join(dir, LAYOUT_FILE);
+    job.comments = comments;
+    job.listings = opts ? opts->listings : NULL;
+    diag_list_init(&job.diags);
+    pthread_t thread;
+    bool threaded = pthread_create(&thread, NULL, layout_job_run, &job) == 0;
+    if (!threaded)
+        layout_job_run(&job); /* no thread to be had: one after the other */
+
     char *path = fs_join(dir, PIPELINE_FILE);
     char *data;
     size_t len;
     char err[256];
+    bool ok = false;
+    id_index ids;
     pipeline_init(p);
     if (fs_read_file(path, YAML_MAX_FILE_BYTES, &data, &len, err, sizeof(err)) != 0) {
         if (!fs_exists(path))
@@ -397,25 +514,25 @@ bool pipeline_load_with(const char *dir, const load_options *opts, pipeline *p, 
                      "no such file (not a pipeline folder? create one with: weir new %s)", dir);
         else
             diag_add(diags, DIAG_ERROR, PIPELINE_FILE, 1, 1, NULL, "%s", err);
-        free(path);
         p->dir = xstrdup(dir);
-        return false;
+    } else {
+        ok = load_pipeline_text(data, len, dir, p, diags, comments, &ids);
+        free(data);
     }
     free(path);
-    bool ok = load_pipeline_text(data, len, dir, p, diags, comments);
-    free(data);
-    if (!ok)
-        return false;
 
-    char *layout = fs_join(dir, LAYOUT_FILE);
-    if (fs_exists(layout)) {
-        if (fs_read_file(layout, YAML_MAX_FILE_BYTES, &data, &len, err, sizeof(err)) != 0) {
-            diag_add(diags, DIAG_ERROR, LAYOUT_FILE, 1, 1, NULL, "%s", err);
-        } else {
-            load_layout_text(data, len, p, diags, comments);
-            free(data);
-        }
+    if (threaded)
+        pthread_join(thread, NULL);
+    /* layout.yaml's problems come after pipeline.yaml's, as when the files
+     * were read one after the other; none when pipeline.yaml failed. */
+    if (ok) {
+        diag_list_take_all(diags, &job.diags);
+        if (job.parsed)
+            apply_layout(&job.doc.root, p, &ids, diags, comments);
+        id_index_free(&ids);
     }
-    free(layout);
-    return true;
+    yaml_doc_free(&job.doc);
+    diag_list_free(&job.diags);
+    free(job.path);
+    return ok;
 }

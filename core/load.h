@@ -26,6 +26,10 @@ typedef struct load_options {
      * files (weir validate), as finding comments is a second pass over
      * text that holds a '#'.  A model loaded so must not be saved. */
     bool skip_comments;
+    /* When set, list the folders of the format (the root, sql/, lua/,
+     * samples/) into this cache while loading, on the thread that reads
+     * layout.yaml, for the file checks that follow (validate.h). */
+    struct fs_dir_cache *listings;
 } load_options;
 
 /* pipeline_load with options; opts may be NULL (the defaults). */

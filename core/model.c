@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "util.h"
 
 void pipeline_init(pipeline *p)
@@ -51,6 +52,7 @@ void pipeline_free(pipeline *p)
     free(p->layout_head_comment);
     free(p->layout_positions_comment);
     free(p->layout_tail_comment);
+    arena_free(p->mem); /* after the nodes: their settings borrow from it */
     pipeline_init(p);
 }
 
@@ -103,6 +105,7 @@ void pipeline_copy(pipeline *dst, const pipeline *src)
     dst->layout_head_comment = dup_or_null(src->layout_head_comment);
     dst->layout_positions_comment = dup_or_null(src->layout_positions_comment);
     dst->layout_tail_comment = dup_or_null(src->layout_tail_comment);
+    dst->mem = NULL; /* node_copy made heap copies of the settings */
 }
 
 ptrdiff_t pipeline_index_of(const pipeline *p, const char *id)
@@ -232,13 +235,13 @@ void node_unset_setting(node *n, const char *key)
 /* Words that cannot name a table without quoting in SQLite, Flink SQL or
  * ksqlDB: refusing them keeps every generated SQL file portable. */
 static const char *const sql_reserved[] = {
-    "all",    "and",      "as",     "asc",    "between", "by",     "case",   "cast",
-    "check",  "create",   "cross",  "default", "delete", "desc",   "distinct", "drop",
-    "else",   "end",      "except", "exists", "false",   "from",   "full",   "group",
-    "having", "in",       "inner",  "insert", "intersect", "into", "is",     "join",
-    "left",   "like",     "limit",  "not",    "null",    "on",     "or",     "order",
-    "outer",  "primary",  "references", "right", "select", "set",  "table",  "then",
-    "true",   "union",    "unique", "update", "using",   "values", "when",   "where",
+    "all",    "and",     "as",         "asc",     "between",   "by",     "case",     "cast",
+    "check",  "create",  "cross",      "default", "delete",    "desc",   "distinct", "drop",
+    "else",   "end",     "except",     "exists",  "false",     "from",   "full",     "group",
+    "having", "in",      "inner",      "insert",  "intersect", "into",   "is",       "join",
+    "left",   "like",    "limit",      "not",     "null",      "on",     "or",       "order",
+    "outer",  "primary", "references", "right",   "select",    "set",    "table",    "then",
+    "true",   "union",   "unique",     "update",  "using",     "values", "when",     "where",
     "window", "with",
 };
 
@@ -260,14 +263,17 @@ bool node_id_valid(const char *id, const char **why)
         *why = "an id starts with a lowercase letter (a-z)";
         return false;
     }
+    bool letters_only = true;
     for (size_t i = 0; i < n; i++) {
         char c = id[i];
         if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
             *why = "an id holds only lowercase letters, digits and '_'";
             return false;
         }
+        letters_only &= c >= 'a' && c <= 'z';
     }
-    for (size_t i = 0; i < sizeof(sql_reserved) / sizeof(sql_reserved[0]); i++) {
+    /* Keywords are letters only: an id with a digit or '_' (most) is none. */
+    for (size_t i = 0; letters_only && i < sizeof(sql_reserved) / sizeof(sql_reserved[0]); i++) {
         if (id[0] == sql_reserved[i][0] && strcmp(id, sql_reserved[i]) == 0) {
             *why = "an id cannot be a SQL keyword";
             return false;

@@ -24,13 +24,13 @@ typedef struct node {
     char **inputs;     /* ids of upstream nodes, in the order written */
     src_pos *input_pos;
     size_t n_inputs;
-    value settings;    /* VALUE_MAP of the type's settings, keys in file order */
+    value settings; /* VALUE_MAP of the type's settings, keys in file order */
 
-    src_pos pos;        /* the id key in pipeline.yaml */
+    src_pos pos; /* the id key in pipeline.yaml */
     src_pos type_pos;
     src_pos inputs_pos; /* the inputs key */
 
-    bool has_xy;        /* canvas position from layout.yaml */
+    bool has_xy; /* canvas position from layout.yaml */
     int x, y;
     src_pos xy_pos;
 
@@ -47,7 +47,7 @@ typedef struct node {
 enum { META_NAME, META_VERSION, META_OWNER, META_DESCRIPTION, META_TAGS, META_KEY_COUNT };
 
 typedef struct pipeline {
-    char *dir; /* the folder it was loaded from / is saved to */
+    char *dir;        /* the folder it was loaded from / is saved to */
     long long format; /* the `weir:` format version */
     char *name;
     long long version;
@@ -68,6 +68,11 @@ typedef struct pipeline {
     char *layout_head_comment;              /* layout.yaml: above `weir:` */
     char *layout_positions_comment;         /* above `positions:` */
     char *layout_tail_comment;              /* after the last key of layout.yaml */
+
+    /* The arena of the pipeline.yaml tree it was loaded from, which the
+     * nodes' settings borrow (value.in_arena): freed by pipeline_free.
+     * NULL for a pipeline made or copied in memory. */
+    struct arena *mem;
 } pipeline;
 
 void pipeline_init(pipeline *p);

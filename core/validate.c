@@ -501,11 +501,14 @@ static void check_cycles(checker *c)
     free(next_input);
 }
 
-bool pipeline_validate(const pipeline *p, const validate_options *opts, diag_list *diags)
+/* pipeline_validate, checking files against the given folder listings
+ * (NULL: listed here as needed). */
+static bool validate_with_listings(const pipeline *p, const validate_options *opts,
+                                   fs_dir_cache *listings, diag_list *diags)
 {
     validate_options defaults = {true};
     checker c = {p, opts ? opts : &defaults, diags, {0}, NULL, NULL, 0, 1000000, NULL};
-    c.files = fs_dir_cache_new(p->dir ? p->dir : ".");
+    c.files = listings ? listings : fs_dir_cache_new(p->dir ? p->dir : ".");
     size_t errors_before = diags->n_errors;
     id_index_build(&c.ids, p);
     c.repeats = xcalloc(p->n_nodes, sizeof(bool *));
@@ -525,16 +528,26 @@ bool pipeline_validate(const pipeline *p, const validate_options *opts, diag_lis
     free(c.repeats);
     free(c.candidates);
     id_index_free(&c.ids);
-    fs_dir_cache_free(c.files);
+    if (!listings)
+        fs_dir_cache_free(c.files);
     return diags->n_errors == errors_before;
+}
+
+bool pipeline_validate(const pipeline *p, const validate_options *opts, diag_list *diags)
+{
+    return validate_with_listings(p, opts, NULL, diags);
 }
 
 bool pipeline_check_folder(const char *dir, pipeline *p, diag_list *diags)
 {
-    /* Validation never writes: no need to keep comments (load.h). */
-    bool ok = pipeline_load_with(dir, &(load_options){.skip_comments = true}, p, diags);
+    /* Validation never writes: no need to keep comments (load.h).  The
+     * loader lists the folders the file checks look in meanwhile. */
+    fs_dir_cache *listings = fs_dir_cache_new(dir);
+    load_options load = {.skip_comments = true, .listings = listings};
+    bool ok = pipeline_load_with(dir, &load, p, diags);
     if (ok)
-        pipeline_validate(p, NULL, diags);
+        validate_with_listings(p, NULL, listings, diags);
+    fs_dir_cache_free(listings);
     diag_list_sort(diags);
     return ok && diags->n_errors == 0;
 }

@@ -10,23 +10,28 @@ void value_free(value *v)
 {
     if (!v)
         return;
-    free(v->text);
-    free(v->comment);
+    /* Children first, even in an arena value: value_map_put may have put a
+     * heap value into an arena map. */
     for (size_t i = 0; i < v->n; i++) {
         if (v->keys)
             value_free(&v->keys[i]);
         if (v->items)
             value_free(&v->items[i]);
     }
-    free(v->keys);
-    free(v->items);
+    if (!v->in_arena) {
+        free(v->text);
+        free(v->comment);
+        free(v->keys);
+        free(v->items);
+    }
     memset(v, 0, sizeof(*v));
 }
 
 /* Lists and maps grow by doubling, so reading a list of n items costs O(n)
- * copying, not O(n^2).  value.h has no capacity field: the capacity is
- * implicitly the smallest power of two >= n, and value_copy allocates the
- * same way. */
+ * copying, not O(n^2).  value.h has no capacity field: the capacity of a
+ * heap list is implicitly the smallest power of two >= n, and value_copy
+ * allocates the same way.  (Arena lists have exactly n: value_list_push
+ * moves them to the heap before growing them.) */
 static size_t capacity_for(size_t n)
 {
     size_t cap = 1;
@@ -38,6 +43,7 @@ static size_t capacity_for(size_t n)
 void value_copy(value *dst, const value *src)
 {
     *dst = *src;
+    dst->in_arena = false;
     dst->text = src->text ? xstrndup(src->text, src->len) : NULL;
     dst->comment = src->comment ? xstrdup(src->comment) : NULL;
     dst->keys = dst->items = NULL;
@@ -53,13 +59,33 @@ void value_copy(value *dst, const value *src)
     }
 }
 
+/* Give an arena value heap storage of its own (children stay as they are,
+ * each with its own flag), so that it can grow. */
+static void move_to_heap(value *v)
+{
+    size_t cap = capacity_for(v->n);
+    value *keys = NULL, *items = NULL;
+    if (v->n) {
+        items = xmalloc(cap * sizeof(value));
+        memcpy(items, v->items, v->n * sizeof(value));
+        if (v->keys) {
+            keys = xmalloc(cap * sizeof(value));
+            memcpy(keys, v->keys, v->n * sizeof(value));
+        }
+    }
+    v->keys = keys;
+    v->items = items;
+    v->text = v->text ? xstrndup(v->text, v->len) : NULL;
+    v->comment = v->comment ? xstrdup(v->comment) : NULL;
+    v->in_arena = false;
+}
+
 bool value_equal(const value *a, const value *b)
 {
     if (a->kind != b->kind || a->n != b->n)
         return false;
     if (a->kind == VALUE_SCALAR)
-        return a->len == b->len && memcmp(a->text, b->text, a->len) == 0 &&
-               a->quoted == b->quoted;
+        return a->len == b->len && memcmp(a->text, b->text, a->len) == 0 && a->quoted == b->quoted;
     for (size_t i = 0; i < a->n; i++) {
         if (a->kind == VALUE_MAP && !value_equal(&a->keys[i], &b->keys[i]))
             return false;
@@ -91,6 +117,8 @@ void value_init_map(value *v)
 
 value *value_list_push(value *list)
 {
+    if (list->in_arena)
+        move_to_heap(list);
     size_t n = list->n;
     if (n == 0 || (n & (n - 1)) == 0) { /* full: n is 0 or a power of two */
         size_t cap = n ? 2 * n : 1;

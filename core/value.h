@@ -1,8 +1,17 @@
 /* value: a small positioned document tree (scalar, list, map).
  *
  * It is what the YAML reader produces and what a node's settings hold, so
- * every setting keeps the line and column it came from.  A value owns its
- * strings and children. */
+ * every setting keeps the line and column it came from.
+ *
+ * Ownership.  A value owns its strings (text, comment) and its key and
+ * item arrays -- unless in_arena is set: then that storage lives in an
+ * arena (core/arena.h) that someone else frees in one go, the YAML reader's
+ * document (yaml_read.h) or the pipeline that borrowed its settings from
+ * one (model.h).  Children carry their own flag.  The functions below
+ * respect the flag: value_free never frees arena storage (it still frees
+ * heap children put into an arena map), value_copy always makes heap
+ * copies, and value_list_push first moves an arena list's arrays to the
+ * heap so that it can grow them. */
 #ifndef WEIR_VALUE_H
 #define WEIR_VALUE_H
 
@@ -15,13 +24,16 @@ typedef struct src_pos {
 
 typedef enum { VALUE_SCALAR, VALUE_LIST, VALUE_MAP } value_kind;
 
+/* Fields ordered so that a value is 64 bytes: the 1.2 MB benchmark
+ * pipeline.yaml is about 110,000 of them. */
 typedef struct value {
     value_kind kind;
+    bool quoted;   /* VALUE_SCALAR written quoted in the source, so always a string */
+    bool in_arena; /* text, comment, keys and items are arena storage (above) */
     src_pos pos;
     /* VALUE_SCALAR */
     char *text;
     size_t len;
-    bool quoted; /* written quoted in the source, so always a string */
     /* VALUE_LIST: items[n]; VALUE_MAP: keys[n] (scalars) -> items[n] */
     size_t n;
     struct value *keys;
@@ -29,7 +41,7 @@ typedef struct value {
     /* The '#' comments that belong to this value (core/comments.h): on a
      * map key, the lines above the key; on a document's root, the lines
      * after its last key.  Text after each '#', lines joined by '\n';
-     * NULL when none.  Owned. */
+     * NULL when none. */
     char *comment;
 } value;
 
@@ -40,8 +52,8 @@ bool value_equal(const value *a, const value *b); /* ignores positions and comme
 void value_set_scalar(value *v, const char *text); /* v must be freed/empty */
 void value_init_list(value *v);
 void value_init_map(value *v);
-value *value_list_push(value *list);                /* returns new empty item */
-value *value_map_put(value *map, const char *key);  /* replaces if present */
+value *value_list_push(value *list);               /* returns new empty item */
+value *value_map_put(value *map, const char *key); /* replaces if present */
 const value *value_map_get(const value *map, const char *key);
 const char *value_kind_name(value_kind kind);
 

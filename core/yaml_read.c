@@ -4,8 +4,10 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "arena.h"
 #include "comments.h"
 #include "fsutil.h"
+#include "idindex.h"
 #include "util.h"
 
 typedef struct frame {
@@ -20,13 +22,14 @@ typedef struct reader {
     size_t len;
     const char *path;
     diag_list *diags;
+    arena *mem; /* every string and array of the tree */
     size_t n_values;
     frame stack[YAML_MAX_DEPTH + 1];
     int depth;
     bool failed;
     /* Children of the open collections, innermost last: a finished
-     * collection takes its children in one exact allocation instead of
-     * growing an array item by item (most maps hold two to eight keys). */
+     * collection copies its children into one exact arena array instead
+     * of growing an array item by item (most maps hold two to eight keys). */
     value *scratch_keys, *scratch_items;
     size_t scratch_n, scratch_cap;
 } reader;
@@ -51,10 +54,10 @@ static void scratch_take(reader *r, frame *f)
     size_t n = r->scratch_n - f->base;
     f->v.n = n;
     if (n) {
-        f->v.items = xmalloc(n * sizeof(value));
+        f->v.items = arena_alloc(r->mem, n * sizeof(value));
         memcpy(f->v.items, r->scratch_items + f->base, n * sizeof(value));
         if (f->v.kind == VALUE_MAP) {
-            f->v.keys = xmalloc(n * sizeof(value));
+            f->v.keys = arena_alloc(r->mem, n * sizeof(value));
             memcpy(f->v.keys, r->scratch_keys + f->base, n * sizeof(value));
         }
     }
@@ -90,68 +93,68 @@ static void fail(reader *r, src_pos p, const char *msg)
     r->failed = true;
 }
 
-static int compare_keys(const void *a, const void *b)
+static bool same_key(const value *a, const value *b)
 {
-    const value *ka = *(const value *const *)a, *kb = *(const value *const *)b;
-    int c = strcmp(ka->text, kb->text);
-    if (c)
-        return c;
-    /* keep source order among equals so the first stays first */
-    return (ka->pos.line != kb->pos.line) ? (ka->pos.line < kb->pos.line ? -1 : 1)
-                                          : (ka->pos.col < kb->pos.col ? -1 : 1);
+    return a->len == b->len && memcmp(a->text, b->text, a->len) == 0;
 }
 
-/* Report every repeated key in a finished map and drop the repeats. */
-static bool small_map_has_repeats(const value *map)
+/* Note that key i repeats key j in first[] (made on the first repeat:
+ * first[k] == k for a key seen for the first time). */
+static size_t *mark_repeat(size_t *first, size_t n, size_t i, size_t j)
 {
-    for (size_t i = 1; i < map->n; i++)
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(map->keys[i].text, map->keys[j].text) == 0)
-                return true;
-    return false;
+    if (!first) {
+        first = xmalloc(n * sizeof(size_t));
+        for (size_t k = 0; k < n; k++)
+            first[k] = k;
+    }
+    first[i] = j;
+    return first;
 }
 
+/* Report every repeated key in a finished map and drop the repeats, in
+ * source order: each repeat names the line of the first. */
 static void check_duplicate_keys(reader *r, value *map)
 {
     if (map->n < 2)
         return;
-    /* Most maps are small: compare pairwise and allocate nothing. */
-    if (map->n <= 16 && !small_map_has_repeats(map))
-        return;
-    const value **sorted = xmalloc(map->n * sizeof(*sorted));
-    for (size_t i = 0; i < map->n; i++)
-        sorted[i] = &map->keys[i];
-    qsort(sorted, map->n, sizeof(*sorted), compare_keys);
-    bool *drop = NULL;
-    const value *first = sorted[0]; /* the first of the current run of equal keys */
-    for (size_t i = 1; i < map->n; i++) {
-        if (strcmp(sorted[i]->text, sorted[i - 1]->text) != 0) {
-            first = sorted[i];
-            continue;
+    /* Most maps are small: compare pairwise; a big one (a section of
+     * 10,000 nodes) goes through a hash. */
+    size_t *first = NULL;
+    if (map->n <= 16) {
+        for (size_t i = 1; i < map->n; i++) {
+            size_t j = 0;
+            while (j < i && !same_key(&map->keys[i], &map->keys[j]))
+                j++;
+            if (j < i)
+                first = mark_repeat(first, map->n, i, j);
         }
-        diag_add(r->diags, DIAG_ERROR, r->path, sorted[i]->pos.line, sorted[i]->pos.col, NULL,
-                 "duplicate key '%s' (first defined at line %d)", sorted[i]->text,
-                 first->pos.line);
-        if (!drop)
-            drop = xcalloc(map->n, sizeof(bool));
-        drop[sorted[i] - map->keys] = true;
+    } else {
+        id_index seen;
+        id_index_init(&seen, map->n);
+        for (size_t i = 0; i < map->n; i++) {
+            ptrdiff_t j = id_index_put(&seen, map->keys[i].text, i);
+            if (j >= 0)
+                first = mark_repeat(first, map->n, i, (size_t)j);
+        }
+        id_index_free(&seen);
     }
-    free(sorted);
-    if (!drop)
+    if (!first)
         return;
     size_t out = 0;
     for (size_t i = 0; i < map->n; i++) {
-        if (drop[i]) {
-            value_free(&map->keys[i]);
-            value_free(&map->items[i]);
-            continue;
+        if (first[i] != i) {
+            const value *k = &map->keys[i];
+            diag_add(r->diags, DIAG_ERROR, r->path, k->pos.line, k->pos.col, NULL,
+                     "duplicate key '%s' (first defined at line %d)", k->text,
+                     map->keys[first[i]].pos.line);
+            continue; /* arena storage: nothing to free */
         }
         map->keys[out] = map->keys[i];
         map->items[out] = map->items[i];
         out++;
     }
     map->n = out;
-    free(drop);
+    free(first);
 }
 
 /* Hand a finished value to the collection on top of the stack, or make it
@@ -171,7 +174,6 @@ static void attach(reader *r, value *v, value *root, bool *have_root)
     if (!f->have_key) {
         if (v->kind != VALUE_SCALAR) {
             fail(r, v->pos, "a mapping key must be a plain scalar");
-            value_free(v);
             return;
         }
         f->key = *v;
@@ -191,8 +193,7 @@ static bool count_value(reader *r, src_pos p)
     return true;
 }
 
-static void handle_event(reader *r, yaml_event_t *ev, value *root, bool *have_root,
-                         int *n_docs)
+static void handle_event(reader *r, yaml_event_t *ev, value *root, bool *have_root, int *n_docs)
 {
     src_pos p = mark_pos(ev->start_mark);
     value v;
@@ -219,7 +220,8 @@ static void handle_event(reader *r, yaml_event_t *ev, value *root, bool *have_ro
         v.kind = VALUE_SCALAR;
         v.pos = p;
         v.len = ev->data.scalar.length;
-        v.text = xstrndup((const char *)ev->data.scalar.value, v.len);
+        v.text = arena_strndup(r->mem, (const char *)ev->data.scalar.value, v.len);
+        v.in_arena = true;
         v.quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
         attach(r, &v, root, have_root);
         break;
@@ -242,6 +244,7 @@ static void handle_event(reader *r, yaml_event_t *ev, value *root, bool *have_ro
         else
             value_init_map(&r->stack[r->depth].v);
         r->stack[r->depth].v.pos = p;
+        r->stack[r->depth].v.in_arena = true;
         r->stack[r->depth].base = r->scratch_n;
         r->depth++;
         break;
@@ -296,11 +299,12 @@ static void report_parser_error(reader *r, const yaml_parser_t *parser)
     fail(r, p, msg);
 }
 
-bool yaml_read_buffer(const char *data, size_t len, const char *path, value *out,
-                      diag_list *diags)
+bool yaml_doc_read(const char *data, size_t len, const char *path, bool comments, yaml_doc *doc,
+                   diag_list *diags)
 {
     reader r;
     memset(&r, 0, sizeof(r));
+    memset(doc, 0, sizeof(*doc));
     /* Editors on Windows may start a file with a UTF-8 byte order mark; with
      * the encoding forced to UTF-8, libyaml would read it as text. */
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
@@ -311,7 +315,6 @@ bool yaml_read_buffer(const char *data, size_t len, const char *path, value *out
     r.len = len;
     r.path = path;
     r.diags = diags;
-    memset(out, 0, sizeof(*out));
 
     if (len > YAML_MAX_FILE_BYTES) {
         src_pos p = {1, 1};
@@ -330,6 +333,9 @@ bool yaml_read_buffer(const char *data, size_t len, const char *path, value *out
     yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 
+    /* A tree takes some seven times its text (6.8 for the benchmark's
+     * pipeline.yaml, 11.5 for its layout.yaml of small numbers). */
+    r.mem = arena_new_expecting(len * 7);
     bool have_root = false;
     int n_docs = 0;
     for (;;) {
@@ -339,37 +345,60 @@ bool yaml_read_buffer(const char *data, size_t len, const char *path, value *out
             break;
         }
         bool done = ev.type == YAML_STREAM_END_EVENT;
-        handle_event(&r, &ev, out, &have_root, &n_docs);
+        handle_event(&r, &ev, &doc->root, &have_root, &n_docs);
         yaml_event_delete(&ev);
         if (done || r.failed)
             break;
     }
     yaml_parser_delete(&parser);
-
-    /* Unwind whatever a failure left half built. */
-    while (r.depth > 0) {
-        frame *f = &r.stack[--r.depth];
-        value_free(&f->v);
-        if (f->have_key)
-            value_free(&f->key);
-    }
-    for (size_t i = 0; i < r.scratch_n; i++) {
-        value_free(&r.scratch_keys[i]);
-        value_free(&r.scratch_items[i]);
-    }
+    /* Whatever a failure left half built is arena storage: freed below. */
     free(r.scratch_keys);
     free(r.scratch_items);
+    if (!r.failed && !have_root)
+        fail(&r, (src_pos){1, 1}, "file is empty");
+    /* No '#', no comment: skip the second (token) pass. */
+    if (!r.failed && comments && memchr(data, '#', len) &&
+        !comments_attach(data, len, &doc->root, r.mem)) {
+        /* Never drop comments silently: a writer must not use this tree. */
+        fail(&r, (src_pos){1, 1}, "cannot read the comments of this file");
+    }
     if (r.failed) {
-        if (have_root)
-            value_free(out);
+        arena_free(r.mem);
+        memset(doc, 0, sizeof(*doc));
         return false;
     }
-    if (!have_root) {
-        src_pos p = {1, 1};
-        fail(&r, p, "file is empty");
-        return false;
-    }
+    doc->mem = r.mem;
     return true; /* duplicate keys were reported, but the tree is usable */
+}
+
+void yaml_doc_free(yaml_doc *doc)
+{
+    arena_free(doc->mem);
+    memset(doc, 0, sizeof(*doc));
+}
+
+/* The value API's callers get a heap tree: a copy of the document's. */
+static bool read_copy(const char *data, size_t len, const char *path, bool comments, value *out,
+                      diag_list *diags)
+{
+    yaml_doc doc;
+    memset(out, 0, sizeof(*out));
+    if (!yaml_doc_read(data, len, path, comments, &doc, diags))
+        return false;
+    value_copy(out, &doc.root);
+    yaml_doc_free(&doc);
+    return true;
+}
+
+bool yaml_read_buffer(const char *data, size_t len, const char *path, value *out, diag_list *diags)
+{
+    return read_copy(data, len, path, false, out, diags);
+}
+
+bool yaml_read_buffer_comments(const char *data, size_t len, const char *path, value *out,
+                               diag_list *diags)
+{
+    return read_copy(data, len, path, true, out, diags);
 }
 
 bool yaml_read_file(const char *fs_path, const char *path, value *out, diag_list *diags)
@@ -386,24 +415,4 @@ bool yaml_read_file(const char *fs_path, const char *path, value *out, diag_list
     bool ok = yaml_read_buffer(data, len, path, out, diags);
     free(data);
     return ok;
-}
-
-bool yaml_read_buffer_comments(const char *data, size_t len, const char *path, value *out,
-                               diag_list *diags)
-{
-    if (!yaml_read_buffer(data, len, path, out, diags))
-        return false;
-    /* The same bytes libyaml parsed: without a byte order mark. */
-    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-        data += 3;
-        len -= 3;
-    }
-    /* No '#', no comment: skip the second (token) pass. */
-    if (memchr(data, '#', len) && !comments_attach(data, len, out)) {
-        /* Never drop comments silently: a writer must not use this tree. */
-        diag_add(diags, DIAG_ERROR, path, 1, 1, NULL, "cannot read the comments of this file");
-        value_free(out);
-        return false;
-    }
-    return true;
 }
