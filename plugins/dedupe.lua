@@ -20,16 +20,6 @@
 -- record whose time is NULL or not a timestamp is always kept.  The
 -- output keeps the input's columns and order.
 
-local function time_seconds(tbl, col, unit)
-    -- Qualified: SQLite reads an unknown "name" alone as a string literal.
-    local c = weir.sql_ident(tbl) .. "." .. weir.sql_ident(col)
-    -- Epoch numbers may arrive as text (a column mixing both is text).
-    return "CASE WHEN typeof(" .. c .. ") IN ('integer', 'real')" ..
-           "\n                  OR (" .. c .. " GLOB '[0-9]*' AND " .. c .. " NOT GLOB '*[^0-9.]*')" ..
-           "\n                THEN CAST(" .. c .. " AS INTEGER)" .. (unit == "ms" and " / 1000" or "") ..
-           "\n                ELSE unixepoch(" .. c .. ") END"
-end
-
 -- max_inputs = 1 has validation say "reads one input" at inputs:; this
 -- guard only keeps the template from rendering SQL over a wrong input.
 local function one_input(node)
@@ -39,21 +29,11 @@ local function one_input(node)
     return nil
 end
 
-local function names_ok(value, what)
+local function check_key(value)
     if type(value) ~= "table" or #value == 0 then
-        return string.format("list at least one %s field", what)
+        return "list at least one key field"
     end
-    local seen = {}
-    for _, f in ipairs(value) do
-        if type(f) ~= "string" or f == "" then
-            return string.format("a %s field name is empty", what)
-        end
-        if seen[f] then
-            return string.format("'%s' is listed twice", f)
-        end
-        seen[f] = true
-    end
-    return nil
+    return weir.check_names(value, "key field")
 end
 
 -- A name for a helper table that is not the input's own name.
@@ -74,9 +54,7 @@ weir.node_type {
     settings = {
         { name = "key", type = "list", required = true,
           help = "the fields that make two records duplicates, e.g. [order_id]",
-          check = function(value)
-              return names_ok(value, "key")
-          end },
+          check = check_key },
         { name = "time", type = "string", required = true,
           help = "the event time field: ISO-8601 text or epoch numbers",
           check = function(value)
@@ -91,7 +69,7 @@ weir.node_type {
           help = "unit of epoch-number times (ISO-8601 text needs none)" },
     },
     sql = function(node)
-        local problem = one_input(node) or names_ok(node.settings.key, "key")
+        local problem = one_input(node) or check_key(node.settings.key)
         if problem then
             error(problem, 0)
         end
@@ -107,7 +85,9 @@ weir.node_type {
         return table.concat({
             "WITH " .. timed .. " AS (",
             "    SELECT rowid AS seq,",
-            "           " .. time_seconds(node.inputs[1], s.time, s.time_unit) .. " AS t,",
+            -- Qualified: SQLite reads an unknown "name" alone as a string literal.
+            "           " .. weir.sql_epoch_seconds(input .. "." .. weir.sql_ident(s.time),
+                                                    s.time_unit, 11) .. " AS t,",
             table.concat(keys, ",\n"),
             "    FROM " .. input,
             "),",

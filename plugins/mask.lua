@@ -65,17 +65,7 @@ weir.node_type {
               if type(value) ~= "table" or #value == 0 then
                   return "list at least one field to mask"
               end
-              local seen = {}
-              for _, f in ipairs(value) do
-                  if type(f) ~= "string" or f == "" then
-                      return "a field name is empty"
-                  end
-                  if seen[f] then
-                      return string.format("'%s' is listed twice", f)
-                  end
-                  seen[f] = true
-              end
-              return nil
+              return weir.check_names(value, "field")
           end },
         { name = "method", type = "choice", default = "hash",
           choices = { "hash", "redact" },

@@ -5,36 +5,24 @@
 -- "name as new_name" to rename it.  Names are taken literally (spaces and
 -- capitals included) and quoted, so they never need SQL quoting.
 
--- "  a   as  b " -> "a", "b";  "a" -> "a", "a";  nil, message when malformed.
--- Plain finds only: the sandbox prices every pattern, and these stay cheap.
+-- "  a   as  b " -> "a", "b";  "a" -> "a", "a";  nil, nil, message when malformed.
 local function parse_field(item)
     if type(item) ~= "string" then
         return nil, nil, "a field must be a name or 'name as new_name'"
     end
-    local s = item:gsub("%s+", " ")
-    if s:sub(1, 1) == " " then s = s:sub(2) end
-    if s:sub(-1) == " " then s = s:sub(1, -2) end
-    if s == "" then
+    local name, new = weir.split_alias(item)
+    if new then
+        return name, new
+    end
+    if name == "" then
         return nil, nil, "a field is empty"
     end
-    local lower = s:lower()
-    local at, from = nil, 1
-    while true do
-        local i = lower:find(" as ", from, true)
-        if not i then break end
-        at, from = i, i + 1
-    end
-    if not at then
-        if lower:sub(1, 3) == "as " or lower:sub(-3) == " as" then
-            return nil, nil, string.format("'%s': write 'name as new_name'", item)
-        end
-        return s, s
-    end
-    local name, new = s:sub(1, at - 1), s:sub(at + 4)
-    if name == "" or new == "" then
+    -- An "as" with nothing on one side.
+    local lower = name:lower()
+    if lower:sub(1, 3) == "as " or lower:sub(-3) == " as" then
         return nil, nil, string.format("'%s': write 'name as new_name'", item)
     end
-    return name, new
+    return name, name
 end
 
 local function check_fields(value)

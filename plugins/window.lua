@@ -23,40 +23,15 @@ local MAX_WINDOWS = 300      -- windows per record for a hopping window: each re
                              -- joined to every window; 300 keeps a preview of 1,000
                              -- records well within its 1-second budget
 
--- The time field in whole seconds since the epoch, or NULL.
-local function time_seconds(tbl, col, unit)
-    -- Qualified: SQLite reads an unknown "name" alone as a string literal.
-    local c = weir.sql_ident(tbl) .. "." .. weir.sql_ident(col)
-    -- Epoch numbers may arrive as text (a column mixing both is text).
-    return "CASE WHEN typeof(" .. c .. ") IN ('integer', 'real')" ..
-           "\n                  OR (" .. c .. " GLOB '[0-9]*' AND " .. c .. " NOT GLOB '*[^0-9.]*')" ..
-           "\n                THEN CAST(" .. c .. " AS INTEGER)" .. (unit == "ms" and " / 1000" or "") ..
-           "\n                ELSE unixepoch(" .. c .. ") END"
-end
-
 -- "sum(amount)  AS revenue" -> "sum(amount)", "revenue"; or nil, message.
--- Plain finds only: the sandbox prices every pattern, and these stay cheap.
 local function parse_aggregate(item)
     if type(item) ~= "string" then
         return nil, "an aggregate must be text such as 'count(*) as orders'"
     end
-    local s = item:gsub("%s+", " ")
-    if s:sub(1, 1) == " " then s = s:sub(2) end
-    if s:sub(-1) == " " then s = s:sub(1, -2) end
-    local lower = s:lower()
-    local at, from = nil, 1
-    while true do
-        local i = lower:find(" as ", from, true)
-        if not i then break end
-        at, from = i, i + 1
-    end
-    if not at then
+    local expr, name = weir.split_alias(item)
+    if not name then
         return nil, string.format("aggregate '%s' does not look like 'expression as name', " ..
                                   "e.g. 'sum(amount) as revenue'", item)
-    end
-    local expr, name = s:sub(1, at - 1), s:sub(at + 4)
-    if expr == "" then
-        return nil, string.format("aggregate '%s' has no expression before 'as'", item)
     end
     if not name:find("^[%a_][%w_]*$") then
         return nil, string.format("aggregate '%s': the name after 'as' must be an identifier " ..
@@ -72,18 +47,14 @@ local function check_group_by(value)
     if type(value) ~= "table" then
         return "group_by is a list of fields"
     end
-    local seen = {}
+    local problem = weir.check_names(value, "group_by field")
+    if problem then
+        return problem
+    end
     for _, f in ipairs(value) do
-        if type(f) ~= "string" or f == "" then
-            return "a group_by field name is empty"
-        end
         if f == "window_start" or f == "window_end" then
             return string.format("'%s' is an output column of the window: rename the input field", f)
         end
-        if seen[f] then
-            return string.format("'%s' is listed twice", f)
-        end
-        seen[f] = true
     end
     return nil
 end
@@ -215,7 +186,9 @@ local function render(node, hop)
         "-- w_t: " .. weir.sql_ident(s.time) .. " in whole seconds since 1970-01-01T00:00:00Z",
         "WITH " .. timed .. " AS (",
         "    SELECT *,",
-        "           " .. time_seconds(input, s.time, s.time_unit) .. " AS w_t",
+        -- Qualified: SQLite reads an unknown "name" alone as a string literal.
+        "           " .. weir.sql_epoch_seconds(weir.sql_ident(input) .. "." .. weir.sql_ident(s.time),
+                                                s.time_unit, 11) .. " AS w_t",
         "    FROM " .. weir.sql_ident(input),
         "),",
     }

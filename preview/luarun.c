@@ -432,11 +432,10 @@ bool luabox_exec(lua_box *b, const char *code, size_t len, const char *chunkname
     return false;
 }
 
-/* "path:12: message" -> line 12, message; else the innermost frame's line. */
-static void add_lua_diag(diag_list *diags, lua_box *b, const char *path, const char *node_id,
-                         const char *prefix, const char *msg)
+void luabox_add_error(diag_list *diags, const char *path, int line, const char *node_id,
+                      const char *prefix, const char *text)
 {
-    int line = b->err_line;
+    const char *msg = text ? text : "(no error message)";
     size_t lp = strlen(path);
     if (strncmp(msg, path, lp) == 0 && msg[lp] == ':') {
         char *end;
@@ -444,11 +443,20 @@ static void add_lua_diag(diag_list *diags, lua_box *b, const char *path, const c
         if (end != msg + lp + 1 && *end == ':') {
             line = (int)l;
             msg = end + 1;
-            while (*msg == ' ')
-                msg++;
+        } else {
+            msg += lp + 1; /* "path: message": the diagnostic names path */
         }
+        while (*msg == ' ')
+            msg++;
     }
     diag_add(diags, DIAG_ERROR, path, line, 0, node_id, "%s%s", prefix, msg);
+}
+
+/* The innermost frame's line when msg names none. */
+static void add_lua_diag(diag_list *diags, lua_box *b, const char *path, const char *node_id,
+                         const char *prefix, const char *msg)
+{
+    luabox_add_error(diags, path, b->err_line, node_id, prefix, msg);
 }
 
 /* ---- records ---- */
@@ -741,9 +749,10 @@ typedef struct run_ctx {
     size_t n_declared, limit;
 } run_ctx;
 
-/* Push the run's function and its extra arguments; the function's stack
- * index, or 0 with a diagnostic. */
-static int push_fn(run_ctx *rc, lua_State *L, int *nextra)
+/* How a run starts: push the run's function and its extra arguments, the
+ * table anchoring the output's names and the message handler (its index in
+ * *msgh).  The function's stack index, or 0 with a diagnostic. */
+static int begin_run(run_ctx *rc, lua_State *L, int *nextra, int *msgh)
 {
     *nextra = rc->fn->push(L, rc->fn->ud);
     if (*nextra < 0) {
@@ -751,7 +760,12 @@ static int push_fn(run_ctx *rc, lua_State *L, int *nextra)
         rc->reported = true;
         return 0;
     }
-    return lua_gettop(L) - *nextra;
+    int fn = lua_gettop(L) - *nextra;
+    lua_newtable(L);
+    rc->out.anchor = lua_gettop(L);
+    lua_pushcfunction(L, box_msgh);
+    *msgh = lua_gettop(L);
+    return fn;
 }
 
 /* Add a fixed column (input or declared) up front. */
@@ -771,6 +785,33 @@ static bool add_fixed(out_state *out, lua_State *L, const char *name, pv_type ty
     return true;
 }
 
+/* Emit the records of the array at res, in order, up to limit of them
+ * (counted in *counted when not NULL); stops at the first hole.  NULL or an
+ * error text. */
+static const char *emit_array(out_state *out, lua_State *L, int res, size_t limit, size_t *counted,
+                              char *err, size_t err_size)
+{
+    const char *bad = NULL;
+    for (lua_Integer i = 1; !bad && (size_t)i <= limit; i++) {
+        int ty = lua_rawgeti(L, res, i);
+        if (ty == LUA_TNIL) {
+            lua_pop(L, 1);
+            break;
+        }
+        if (counted)
+            (*counted)++;
+        if (ty != LUA_TTABLE) {
+            snprintf(err, err_size, "item %lld of the returned array is a %s, not a record",
+                     (long long)i, lua_typename(L, ty));
+            bad = err;
+        } else {
+            bad = emit(out, L, lua_gettop(L), err, err_size);
+        }
+        lua_pop(L, 1);
+    }
+    return bad;
+}
+
 /* Emit what a call left at res: a record, an array of records, or nil.
  * NULL or an error text. */
 static const char *emit_result(run_ctx *rc, lua_State *L, int res, int *extra, const void *rec,
@@ -787,21 +828,7 @@ static const char *emit_result(run_ctx *rc, lua_State *L, int res, int *extra, c
             lua_pop(L, 1);
         }
         if (array) {
-            for (lua_Integer i = 1; !bad; i++) {
-                int ty = lua_rawgeti(L, res, i);
-                if (ty == LUA_TNIL) {
-                    lua_pop(L, 1);
-                    break;
-                }
-                if (ty != LUA_TTABLE) {
-                    snprintf(err, err_size, "item %lld of the returned array is a %s, not a record",
-                             (long long)i, lua_typename(L, ty));
-                    bad = err;
-                } else {
-                    bad = emit(out, L, lua_gettop(L), err, err_size);
-                }
-                lua_pop(L, 1);
-            }
+            bad = emit_array(out, L, res, SIZE_MAX, NULL, err, err_size);
         } else {
             bad = emit(out, L, res, err, err_size);
             if (rec && lua_topointer(L, res) == rec) {
@@ -824,14 +851,10 @@ static int run_records(lua_State *L)
     run_ctx *rc = lua_touserdata(L, 1);
     lua_box *b = rc->b;
     out_state *out = &rc->out;
-    int nextra;
-    int fn = push_fn(rc, L, &nextra);
+    int nextra, msgh;
+    int fn = begin_run(rc, L, &nextra, &msgh);
     if (!fn)
         return 0;
-    lua_newtable(L);
-    out->anchor = lua_gettop(L);
-    lua_pushcfunction(L, box_msgh);
-    int msgh = lua_gettop(L);
     for (size_t k = 0; k < rc->n_inputs; k++)
         for (size_t c = 0; c < rc->inputs[k]->n_cols; c++)
             if (!add_fixed(out, L, rc->inputs[k]->cols[c].name, PV_TYPE_NULL))
@@ -910,14 +933,10 @@ static int run_collect(lua_State *L)
 {
     run_ctx *rc = lua_touserdata(L, 1);
     out_state *out = &rc->out;
-    int nextra;
-    int fn = push_fn(rc, L, &nextra);
+    int nextra, msgh;
+    int fn = begin_run(rc, L, &nextra, &msgh);
     if (!fn)
         return 0;
-    lua_newtable(L);
-    out->anchor = lua_gettop(L);
-    lua_pushcfunction(L, box_msgh);
-    int msgh = lua_gettop(L);
     for (size_t c = 0; c < rc->n_declared; c++)
         if (!add_fixed(out, L, rc->declared[c].name, rc->declared[c].type))
             break;
@@ -937,20 +956,8 @@ static int run_collect(lua_State *L)
                  luaL_typename(L, res));
         bad = err;
     }
-    for (lua_Integer i = 1; !bad && (size_t)i <= rc->limit; i++) {
-        int ty = lua_rawgeti(L, res, i);
-        if (ty == LUA_TNIL)
-            break;
-        rc->record++;
-        if (ty != LUA_TTABLE) {
-            snprintf(err, sizeof(err), "item %lld of the returned array is a %s, not a record",
-                     (long long)i, lua_typename(L, ty));
-            bad = err;
-        } else {
-            bad = emit(out, L, lua_gettop(L), err, sizeof(err));
-        }
-        lua_pop(L, 1);
-    }
+    if (!bad)
+        bad = emit_array(out, L, res, rc->limit, &rc->record, err, sizeof(err));
     if (bad) {
         diag_add(rc->diags, DIAG_ERROR, rc->path, 0, 0, rc->node_id, "%s", bad);
         rc->reported = true;

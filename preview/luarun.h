@@ -60,6 +60,12 @@ int luabox_call(lua_box *b, int nargs, int nres);
 void luabox_error_text(const lua_box *b, const char *path, const char *msg, char *err,
                        size_t err_size);
 
+/* Add an error diagnostic for the Lua error text at path:
+ * "path:12: message" at line 12, "path: message" and any other text at
+ * `line`; prefix goes before the message. */
+void luabox_add_error(diag_list *diags, const char *path, int line, const char *node_id,
+                      const char *prefix, const char *text);
+
 /* Text printed by the chunk's print() calls (bounded), NUL-terminated. */
 const char *luabox_output(const lua_box *b);
 

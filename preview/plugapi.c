@@ -93,6 +93,111 @@ static int api_sha256(lua_State *L)
     return 1;
 }
 
+/* Lua's %s: the C locale's white space. */
+static bool is_space(char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* weir.split_alias(text): "sum(x)  AS total" -> "sum(x)", "total"; text
+ * without an alias -> the text, nil.  White space runs become one space and
+ * the ends are trimmed; the alias is after the last " as " in any case. */
+static int api_split_alias(lua_State *L)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    luaL_Buffer b;
+    char *t = luaL_buffinitsize(L, &b, len);
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (!is_space(s[i]))
+            t[n++] = s[i];
+        else if (n > 0 && t[n - 1] != ' ')
+            t[n++] = ' ';
+    }
+    if (n > 0 && t[n - 1] == ' ')
+        n--;
+    luaL_pushresultsize(&b, n);
+    t = (char *)lua_tostring(L, -1);
+    /* Trimmed, so a " as " found has text on both sides. */
+    size_t at = 0;
+    for (size_t i = 0; i + 4 <= n; i++)
+        if (t[i] == ' ' && (t[i + 1] | 0x20) == 'a' && (t[i + 2] | 0x20) == 's' && t[i + 3] == ' ')
+            at = i;
+    if (at == 0) {
+        lua_pushnil(L);
+        return 2;
+    }
+    lua_pushlstring(L, t, at);
+    lua_pushlstring(L, t + at + 4, n - at - 4);
+    return 2;
+}
+
+/* weir.sql_epoch_seconds(expr [, unit [, column]]): SQL turning expr (a
+ * time: ISO-8601 text, or epoch seconds, or milliseconds with unit "ms",
+ * numbers or digits as text) into whole epoch seconds, or NULL.  Spread
+ * over four lines, continuation lines lined up for an expression starting
+ * at `column`. */
+static int api_sql_epoch_seconds(lua_State *L)
+{
+    const char *e = luaL_checkstring(L, 1);
+    const char *unit = luaL_optstring(L, 2, "s");
+    lua_Integer col = luaL_optinteger(L, 3, 0);
+    bool ms = strcmp(unit, "ms") == 0;
+    if (!ms && strcmp(unit, "s") != 0)
+        return luaL_error(L, "weir.sql_epoch_seconds: unit is \"s\" or \"ms\", not \"%s\"", unit);
+    if (col < 0 || col > 200)
+        return luaL_error(L, "weir.sql_epoch_seconds: column is 0 to 200, not %d", (int)col);
+    char pad[206];
+    memset(pad, ' ', (size_t)col + 5);
+    pad[col + 5] = '\0';
+    /* Epoch numbers may arrive as text (a column mixing both is text). */
+    lua_pushfstring(L,
+                    "CASE WHEN typeof(%s) IN ('integer', 'real')\n"
+                    "%s  OR (%s GLOB '[0-9]*' AND %s NOT GLOB '*[^0-9.]*')\n"
+                    "%sTHEN CAST(%s AS INTEGER)%s\n"
+                    "%sELSE unixepoch(%s) END",
+                    e, pad, e, e, pad, e, ms ? " / 1000" : "", pad, e);
+    return 1;
+}
+
+/* weir.check_names(list [, what]): nil when every item of list is a
+ * non-empty string and none repeats, else a message naming `what` (default
+ * "field").  An empty list passes: whether one is fine is the caller's. */
+static int api_check_names(lua_State *L)
+{
+    const char *what = luaL_optstring(L, 2, "field");
+    if (lua_type(L, 1) != LUA_TTABLE) {
+        lua_pushfstring(L, "expected a list of %s names, got a %s", what, luaL_typename(L, 1));
+        return 1;
+    }
+    lua_settop(L, 2);
+    lua_newtable(L); /* 3: the names seen */
+    lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
+    for (lua_Integer i = 1; i <= n; i++) {
+        int ty = lua_rawgeti(L, 1, i);
+        if (ty != LUA_TSTRING) {
+            lua_pushfstring(L, "item %I of the list is a %s, not a %s name", i, lua_typename(L, ty),
+                            what);
+            return 1;
+        }
+        if (lua_rawlen(L, -1) == 0) {
+            lua_pushfstring(L, "a %s name is empty", what);
+            return 1;
+        }
+        lua_pushvalue(L, -1);
+        if (lua_rawget(L, 3) != LUA_TNIL) {
+            lua_pushfstring(L, "'%s' is listed twice", lua_tostring(L, -2));
+            return 1;
+        }
+        lua_pop(L, 1);
+        lua_pushboolean(L, 1);
+        lua_rawset(L, 3);
+    }
+    lua_pushnil(L);
+    return 1;
+}
+
 static const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -147,6 +252,17 @@ static int env_load(lua_State *L)
     return lua_gettop(L);
 }
 
+/* The functions that need no upvalues. */
+static const luaL_Reg api_functions[] = {
+    {"sql_ident", api_sql_ident},
+    {"sql_string", api_sql_string},
+    {"sha256", api_sha256},
+    {"split_alias", api_split_alias},
+    {"sql_epoch_seconds", api_sql_epoch_seconds},
+    {"check_names", api_check_names},
+    {NULL, NULL},
+};
+
 typedef struct setup_args {
     unsigned caps;
     const char *path;
@@ -188,18 +304,13 @@ static int env_setup(lua_State *L)
     lua_pushcclosure(L, env_load, 2);
     lua_setfield(L, 2, "load");
 
-    lua_createtable(L, 0, 6); /* 4: weir */
+    lua_createtable(L, 0, 9); /* 4: weir */
     lua_pushinteger(L, PLUGIN_API_VERSION);
     lua_setfield(L, 4, "api_version");
     lua_pushvalue(L, 1);
     lua_pushcclosure(L, api_node_type, 1);
     lua_setfield(L, 4, "node_type");
-    lua_pushcfunction(L, api_sql_ident);
-    lua_setfield(L, 4, "sql_ident");
-    lua_pushcfunction(L, api_sql_string);
-    lua_setfield(L, 4, "sql_string");
-    lua_pushcfunction(L, api_sha256);
-    lua_setfield(L, 4, "sha256");
+    luaL_setfuncs(L, api_functions, 0);
     lua_pushinteger(L, (lua_Integer)a->caps);
     lua_pushstring(L, a->path);
     lua_pushcclosure(L, api_capability, 2);

@@ -14,28 +14,6 @@
  * argument, set once per box by find_decl. */
 static const char key_fn, key_node;
 
-/* "path:12: message" becomes a diagnostic at path line 12. */
-static void add_error(diag_list *d, const char *path, const char *node_id, const char *prefix,
-                      const char *text)
-{
-    int line = 0;
-    const char *msg = text;
-    size_t lp = strlen(path);
-    if (strncmp(text, path, lp) == 0 && text[lp] == ':') {
-        char *end;
-        long l = strtol(text + lp + 1, &end, 10);
-        if (end != text + lp + 1 && *end == ':') {
-            line = (int)l;
-            msg = end + 1;
-        } else {
-            msg = text + lp + 1;
-        }
-        while (*msg == ' ')
-            msg++;
-    }
-    diag_add(d, DIAG_ERROR, path, line, 0, node_id, "%s%s", prefix, msg);
-}
-
 /* t[name] without metamethods: plugin code runs only under the budgets. */
 static int raw_field(lua_State *L, int idx, const char *name)
 {
@@ -96,7 +74,7 @@ static lua_box *open_plugin(const node_type *t, const node *n, const char *field
     char err[512];
     if (!plugapi_run_file(b, f->source, f->source_len, f->path, f->caps_allowed, err,
                           sizeof(err))) {
-        add_error(d, f->path, n->id, "", err);
+        luabox_add_error(d, f->path, 0, n->id, "", err);
         luabox_free(b);
         return NULL;
     }
@@ -143,7 +121,7 @@ char *plugrun_render_sql(const node_type *t, const node *n, const lua_options *o
     if (luabox_call(b, 1, 1) != LUA_OK) {
         char err[512];
         luabox_error_text(b, path, lua_tostring(L, -1), err, sizeof(err));
-        add_error(diags, path, n->id, "sql(node): ", err);
+        luabox_add_error(diags, path, 0, n->id, "sql(node): ", err);
     } else if (lua_type(L, -1) != LUA_TSTRING) {
         diag_add(diags, DIAG_ERROR, path, t->line, 0, n->id,
                  "sql(node) returned %s%s; return a SELECT (a string)",

@@ -16,26 +16,10 @@
 #include "fsutil.h"
 #include "load.h"
 #include "preview.h"
+#include "testdir.h"
 #include "testreg.h"
 
 #include "../tmpdir.h"
-
-static char dir[4096];
-
-static void put(const char *rel, const char *text)
-{
-    char *path = fs_join(dir, rel);
-    char err[128];
-    char *slash = strrchr(path, '/');
-    *slash = '\0';
-    fs_mkdirs(path, err, sizeof(err));
-    *slash = '/';
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    free(path);
-}
 
 static const char *yaml =
     "weir: 1\n"
@@ -58,55 +42,28 @@ static const char *yaml =
 static int setup(void **state)
 {
     (void)state;
-    if (!test_mkdtemp(dir, sizeof(dir), "weir-preview"))
+    if (!testdir_make("weir-preview"))
         return -1;
     testreg_use_standard(); /* sql and lua code transforms, file, stdout */
-    put("pipeline.yaml", yaml);
-    put("samples/orders.jsonl", "{\"id\": 1, \"cust\": 1, \"amount\": 10}\n"
-                                "{\"id\": 2, \"cust\": 2, \"amount\": 20}\n");
-    put("samples/customers.csv", "id,name,note\n1,Ada,\"\"\n2,Grace,\n");
-    put("sql/joined.sql", "SELECT o.id, c.name, c.note, o.amount FROM orders o\n"
-                          "JOIN customers c ON c.id = o.cust ORDER BY o.id\n");
-    put("lua/mask.lua", "function transform(r) r.name = r.name:sub(1, 1) .. '***' return r end\n");
-    put("lua/names.lua", "function transform(r) return {name = r.name} end\n");
-    put("lua/slow.lua", "function transform(r)\n"
-                        "  local x = 0\n"
-                        "  for i = 1, 2000000 do x = x + i end\n"
-                        "  r.x = x\n"
-                        "  return r\n"
-                        "end\n");
-    put("sql/ncust.sql", "SELECT count(*) AS n FROM customers\n");
-    put("sql/sneaky.sql", "SELECT * FROM customers\n");
-    put("lua/broken.lua", "function transform(r)\n  return r.nope.field\nend\n");
+    testdir_put("pipeline.yaml", yaml);
+    testdir_put("samples/orders.jsonl", "{\"id\": 1, \"cust\": 1, \"amount\": 10}\n"
+                                        "{\"id\": 2, \"cust\": 2, \"amount\": 20}\n");
+    testdir_put("samples/customers.csv", "id,name,note\n1,Ada,\"\"\n2,Grace,\n");
+    testdir_put("sql/joined.sql", "SELECT o.id, c.name, c.note, o.amount FROM orders o\n"
+                                  "JOIN customers c ON c.id = o.cust ORDER BY o.id\n");
+    testdir_put("lua/mask.lua",
+                "function transform(r) r.name = r.name:sub(1, 1) .. '***' return r end\n");
+    testdir_put("lua/names.lua", "function transform(r) return {name = r.name} end\n");
+    testdir_put("lua/slow.lua", "function transform(r)\n"
+                                "  local x = 0\n"
+                                "  for i = 1, 2000000 do x = x + i end\n"
+                                "  r.x = x\n"
+                                "  return r\n"
+                                "end\n");
+    testdir_put("sql/ncust.sql", "SELECT count(*) AS n FROM customers\n");
+    testdir_put("sql/sneaky.sql", "SELECT * FROM customers\n");
+    testdir_put("lua/broken.lua", "function transform(r)\n  return r.nope.field\nend\n");
     return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    testreg_end();
-    char *cmd = NULL;
-    if (strstr(dir, "/weir-preview-")) {
-        size_t n = strlen(dir) + 16;
-        cmd = malloc(n);
-        snprintf(cmd, n, "rm -rf '%s'", dir);
-        if (system(cmd) != 0)
-            fprintf(stderr, "could not remove %s\n", dir);
-        free(cmd);
-    }
-    return 0;
-}
-
-static preview_engine *engine_for_dir(pipeline *p)
-{
-    diag_list d;
-    diag_list_init(&d);
-    assert_true(pipeline_load(dir, p, &d));
-    assert_int_equal(d.n_errors, 0);
-    diag_list_free(&d);
-    preview_engine *e = preview_engine_new(NULL);
-    preview_engine_set_pipeline(e, p);
-    return e;
 }
 
 static unsigned long run_count(preview_engine *e, const char *node, bool expect_ok)
@@ -125,7 +82,7 @@ static void test_runs_upstream_and_caches(void **state)
 {
     (void)state;
     pipeline p;
-    preview_engine *e = engine_for_dir(&p);
+    preview_engine *e = testdir_engine(&p, NULL);
     preview_result r;
     assert_true(preview_run(e, "out", &r));
     assert_int_equal(r.executed, 5); /* orders, customers, joined, mask, out */
@@ -142,11 +99,11 @@ static void test_runs_upstream_and_caches(void **state)
     assert_int_equal(run_count(e, "names", true), 1); /* customers is cached */
 
     /* Edit the Lua file: only mask and its downstream rerun. */
-    put("lua/mask.lua", "function transform(r) r.name = '?' return r end\n");
+    testdir_put("lua/mask.lua", "function transform(r) r.name = '?' return r end\n");
     assert_int_equal(run_count(e, "out", true), 2);
     /* Edit the SQL: joined, mask, out. */
-    put("sql/joined.sql", "SELECT o.id, c.name, o.amount * 2 AS amount FROM orders o\n"
-                          "JOIN customers c ON c.id = o.cust\n");
+    testdir_put("sql/joined.sql", "SELECT o.id, c.name, o.amount * 2 AS amount FROM orders o\n"
+                                  "JOIN customers c ON c.id = o.cust\n");
     assert_int_equal(run_count(e, "out", true), 3);
     assert_int_equal(run_count(e, "names", true), 0);
     /* The engine's database keeps loaded inputs, but never stale ones and
@@ -158,7 +115,7 @@ static void test_runs_upstream_and_caches(void **state)
     assert_non_null(strstr(r.diags.items[0].message, "'customers' is not an input"));
     preview_result_free(&r);
     /* Edit a sample: the source and everything below it on the way. */
-    put("samples/customers.csv", "id,name,note\n1,Ada,x\n2,Grace,y\n3,Edsger,z\n");
+    testdir_put("samples/customers.csv", "id,name,note\n1,Ada,x\n2,Grace,y\n3,Edsger,z\n");
     assert_true(preview_run(e, "ncust", &r));
     assert_int_equal(r.executed, 2);
     assert_int_equal(pv_table_cget(r.table, 0, 0)->v.i, 3);
@@ -217,7 +174,7 @@ static void test_errors_point_at_the_failing_node(void **state)
 {
     (void)state;
     pipeline p;
-    preview_engine *e = engine_for_dir(&p);
+    preview_engine *e = testdir_engine(&p, NULL);
     preview_result r;
     assert_false(preview_run(e, "bad_out", &r));
     assert_null(r.table);
@@ -246,7 +203,7 @@ static void test_background_job_progress_and_cancel(void **state)
 {
     (void)state;
     pipeline p;
-    preview_engine *e = engine_for_dir(&p);
+    preview_engine *e = testdir_engine(&p, NULL);
     /* Finishes: poll like the TUI's main loop does. */
     preview_job *j = preview_start(e, "out");
     assert_non_null(j);
@@ -262,8 +219,8 @@ static void test_background_job_progress_and_cancel(void **state)
     preview_result_free(&r);
 
     /* A slow node (every record loops) is cancelled mid-run. */
-    put("samples/customers.csv", "id,name\n1,a\n2,b\n3,c\n4,d\n5,e\n6,f\n7,g\n8,h\n9,i\n"
-                                 "10,j\n11,k\n12,l\n13,m\n14,n\n15,o\n16,p\n");
+    testdir_put("samples/customers.csv", "id,name\n1,a\n2,b\n3,c\n4,d\n5,e\n6,f\n7,g\n8,h\n9,i\n"
+                                         "10,j\n11,k\n12,l\n13,m\n14,n\n15,o\n16,p\n");
     j = preview_start(e, "slow");
     double t0 = now_s();
     preview_progress pr;
@@ -296,19 +253,19 @@ static void test_code_file_size_limit(void **state)
 {
     (void)state;
     pipeline p;
-    preview_engine *e = engine_for_dir(&p);
+    preview_engine *e = testdir_engine(&p, NULL);
     char *big = malloc(PREVIEW_MAX_CODE_FILE + 2);
     memset(big, ' ', PREVIEW_MAX_CODE_FILE + 1);
     memcpy(big, "SELECT 1", 8);
     big[PREVIEW_MAX_CODE_FILE + 1] = '\0';
-    put("sql/ncust.sql", big);
+    testdir_put("sql/ncust.sql", big);
     free(big);
     preview_result r;
     assert_false(preview_run(e, "ncust", &r));
     assert_string_equal(r.diags.items[0].path, "sql/ncust.sql");
     assert_non_null(strstr(r.diags.items[0].message, "large"));
     preview_result_free(&r);
-    put("sql/ncust.sql", "SELECT count(*) AS n FROM customers\n");
+    testdir_put("sql/ncust.sql", "SELECT count(*) AS n FROM customers\n");
     preview_engine_free(e);
     pipeline_free(&p);
 }
@@ -317,7 +274,7 @@ static void test_sample_outside_folder_refused(void **state)
 {
     (void)state;
     pipeline p;
-    preview_engine *e = engine_for_dir(&p);
+    preview_engine *e = testdir_engine(&p, NULL);
     node *n = pipeline_find(&p, "orders");
     node_set_setting(n, "sample", "../../etc/passwd");
     preview_engine_set_pipeline(e, &p);
@@ -338,5 +295,5 @@ int main(void)
         cmocka_unit_test(test_code_file_size_limit),
         cmocka_unit_test(test_sample_outside_folder_refused),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, testdir_teardown);
 }

@@ -395,6 +395,31 @@ static void test_print_is_captured(void **state)
     luabox_free(b);
 }
 
+/* A Lua error text becomes a diagnostic at the line it names. */
+static void test_add_error_places_line(void **state)
+{
+    (void)state;
+    diag_list d;
+    diag_list_init(&d);
+    luabox_add_error(&d, "lua/m.lua", 7, "m", "record 3: ", "lua/m.lua:12: attempt to index");
+    luabox_add_error(&d, "lua/m.lua", 7, "m", "", "lua/m.lua: memory limit exceeded");
+    luabox_add_error(&d, "lua/m.lua", 7, "m", "", "instruction budget exceeded");
+    luabox_add_error(&d, "lua/m.lua", 0, "m", "", "lua/other.lua:3: x");
+    luabox_add_error(&d, "lua/m.lua", 0, "m", "", NULL);
+    assert_int_equal(d.n, 5);
+    assert_int_equal(d.items[0].line, 12);
+    assert_string_equal(d.items[0].message, "record 3: attempt to index");
+    assert_string_equal(d.items[0].path, "lua/m.lua");
+    assert_int_equal(d.items[1].line, 7);
+    assert_string_equal(d.items[1].message, "memory limit exceeded");
+    assert_int_equal(d.items[2].line, 7);
+    assert_string_equal(d.items[2].message, "instruction budget exceeded");
+    assert_int_equal(d.items[3].line, 0);
+    assert_string_equal(d.items[3].message, "lua/other.lua:3: x");
+    assert_string_equal(d.items[4].message, "(no error message)");
+    diag_list_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -411,6 +436,7 @@ int main(void)
         cmocka_unit_test(test_memory_full_between_records),
         cmocka_unit_test(test_deep_recursion),
         cmocka_unit_test(test_print_is_captured),
+        cmocka_unit_test(test_add_error_places_line),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -12,6 +12,7 @@
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <sqlite3.h>
 
 #include "plugapi.h"
 
@@ -72,6 +73,125 @@ static void test_sha256(void **state)
                              "'abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq')}",
                              0),
                         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+/* Evaluate a Lua expression in a plugin file; its value as text, values
+ * joined by "|" ("nil" for nil). */
+static const char *expr(const char *e)
+{
+    char text[1024];
+    snprintf(text, sizeof(text),
+             "local t = table.pack(%s)\n"
+             "for i = 1, t.n do t[i] = tostring(t[i]) end\n"
+             "weir.node_type{out = table.concat(t, '|', 1, t.n)}",
+             e);
+    return eval(text, 0);
+}
+
+static void test_split_alias(void **state)
+{
+    (void)state;
+    assert_string_equal(expr("weir.split_alias('sum(amount) as revenue')"), "sum(amount)|revenue");
+    /* Any case; white space collapsed and trimmed; the last " as " wins. */
+    assert_string_equal(expr("weir.split_alias(' \\tcast(x  AS int)\\n As\\tn  ')"),
+                        "cast(x AS int)|n");
+    assert_string_equal(expr("weir.split_alias('a aS b as c')"), "a aS b|c");
+    /* No alias: the tidied text and nil. */
+    assert_string_equal(expr("weir.split_alias('  order   id ')"), "order id|nil");
+    assert_string_equal(expr("weir.split_alias('amount as')"), "amount as|nil");
+    assert_string_equal(expr("weir.split_alias('as total')"), "as total|nil");
+    assert_string_equal(expr("weir.split_alias('alias')"), "alias|nil");
+    assert_string_equal(expr("weir.split_alias('   ')"), "|nil");
+    assert_string_equal(expr("weir.split_alias('')"), "|nil");
+    /* "as" inside a word is no alias. */
+    assert_string_equal(expr("weir.split_alias('has x')"), "has x|nil");
+    assert_string_equal(expr("weir.split_alias('x asx y')"), "x asx y|nil");
+    const char *r = expr("weir.split_alias({})");
+    assert_non_null(strstr(r, "ERROR plugins/t.lua:"));
+    assert_non_null(strstr(r, "string expected"));
+}
+
+static void test_sql_epoch_seconds(void **state)
+{
+    (void)state;
+    assert_string_equal(expr("weir.sql_epoch_seconds('t.ts')"),
+                        "CASE WHEN typeof(t.ts) IN ('integer', 'real')\n"
+                        "       OR (t.ts GLOB '[0-9]*' AND t.ts NOT GLOB '*[^0-9.]*')\n"
+                        "     THEN CAST(t.ts AS INTEGER)\n"
+                        "     ELSE unixepoch(t.ts) END");
+    /* Milliseconds; continuation lines lined up under a CASE at column 2. */
+    assert_string_equal(expr("weir.sql_epoch_seconds('ts', 'ms', 2)"),
+                        "CASE WHEN typeof(ts) IN ('integer', 'real')\n"
+                        "         OR (ts GLOB '[0-9]*' AND ts NOT GLOB '*[^0-9.]*')\n"
+                        "       THEN CAST(ts AS INTEGER) / 1000\n"
+                        "       ELSE unixepoch(ts) END");
+    char plain[600];
+    snprintf(plain, sizeof(plain), "%s", expr("weir.sql_epoch_seconds('ts')"));
+    assert_non_null(strstr(plain, "CAST(ts AS INTEGER)\n"));
+    assert_string_equal(expr("weir.sql_epoch_seconds('ts', 's')"), plain);
+    const char *r = expr("weir.sql_epoch_seconds('ts', 'us')");
+    assert_non_null(strstr(r, "weir.sql_epoch_seconds: unit is \"s\" or \"ms\", not \"us\""));
+    r = expr("weir.sql_epoch_seconds('ts', 's', 201)");
+    assert_non_null(strstr(r, "weir.sql_epoch_seconds: column is 0 to 200, not 201"));
+    r = expr("weir.sql_epoch_seconds('ts', 's', -1)");
+    assert_non_null(strstr(r, "column is 0 to 200, not -1"));
+}
+
+/* The SQL gives whole epoch seconds for every kind of time it accepts. */
+static void test_sql_epoch_seconds_in_sqlite(void **state)
+{
+    (void)state;
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+    static const struct {
+        const char *value, *unit;
+        long long want; /* -1: NULL */
+    } cases[] = {
+        {"'2024-05-01T10:05:00Z'", "s", 1714557900},
+        {"'2024-05-01T12:05:00+02:00'", "s", 1714557900},
+        {"'2024-05-01T10:05:00.750Z'", "s", 1714557900},
+        {"1714557900", "s", 1714557900},
+        {"1714557900.9", "s", 1714557900},
+        {"'1714557900'", "s", 1714557900},
+        {"1714557900123", "ms", 1714557900},
+        {"'1714557900123'", "ms", 1714557900},
+        {"'2024-05-01T10:05:00Z'", "ms", 1714557900},
+        {"'soon'", "s", -1},
+        {"NULL", "s", -1},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char e[600], sql[1400];
+        snprintf(e, sizeof(e), "weir.sql_epoch_seconds('v', '%s')", cases[i].unit);
+        snprintf(sql, sizeof(sql), "SELECT %s FROM (SELECT %s AS v)", expr(e), cases[i].value);
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+            fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        if (cases[i].want < 0) {
+            assert_int_equal(sqlite3_column_type(st, 0), SQLITE_NULL);
+        } else {
+            assert_int_equal(sqlite3_column_type(st, 0), SQLITE_INTEGER);
+            if (sqlite3_column_int64(st, 0) != cases[i].want)
+                fail_msg("%s (%s): %lld", cases[i].value, cases[i].unit,
+                         (long long)sqlite3_column_int64(st, 0));
+        }
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+}
+
+static void test_check_names(void **state)
+{
+    (void)state;
+    assert_string_equal(expr("weir.check_names({'a', 'b', 'A'})"), "nil");
+    assert_string_equal(expr("weir.check_names({})"), "nil");
+    assert_string_equal(expr("weir.check_names({'a', 'b', 'a'})"), "'a' is listed twice");
+    assert_string_equal(expr("weir.check_names({'a', ''}, 'key field')"),
+                        "a key field name is empty");
+    assert_string_equal(expr("weir.check_names({'a', 5})"),
+                        "item 2 of the list is a number, not a field name");
+    assert_string_equal(expr("weir.check_names('a', 'group_by field')"),
+                        "expected a list of group_by field names, got a string");
 }
 
 static void test_capability(void **state)
@@ -269,6 +389,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_api_version_and_quoting),
         cmocka_unit_test(test_sha256),
+        cmocka_unit_test(test_split_alias),
+        cmocka_unit_test(test_sql_epoch_seconds),
+        cmocka_unit_test(test_sql_epoch_seconds_in_sqlite),
+        cmocka_unit_test(test_check_names),
         cmocka_unit_test(test_capability),
         cmocka_unit_test(test_declarations),
         cmocka_unit_test(test_budgets),

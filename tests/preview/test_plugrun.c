@@ -16,26 +16,10 @@
 #include "fsutil.h"
 #include "load.h"
 #include "preview.h"
+#include "testdir.h"
 #include "testreg.h"
 
 #include "../tmpdir.h"
-
-static char dir[4096];
-
-static void put(const char *rel, const char *text)
-{
-    char *path = fs_join(dir, rel);
-    char err[128];
-    char *slash = strrchr(path, '/');
-    *slash = '\0';
-    fs_mkdirs(path, err, sizeof(err));
-    *slash = '/';
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    free(path);
-}
 
 static const char *yaml = "weir: 1\n"
                           "pipeline: {name: t, version: 1}\n"
@@ -212,27 +196,14 @@ static void use_plugins(const char *filter_text)
 static int setup(void **state)
 {
     (void)state;
-    if (!test_mkdtemp(dir, sizeof(dir), "weir-plugrun"))
+    if (!testdir_make("weir-plugrun"))
         return -1;
-    put("pipeline.yaml", yaml);
-    put("samples/orders.jsonl", "{\"id\": 1, \"cust\": 1, \"amount\": 10}\n"
-                                "{\"id\": 2, \"cust\": 2, \"amount\": 20}\n"
-                                "{\"id\": 3, \"cust\": 1, \"amount\": 30}\n");
-    put("sql/q.sql", "SELECT id, amount * 10 AS a10 FROM orders ORDER BY id\n");
+    testdir_put("pipeline.yaml", yaml);
+    testdir_put("samples/orders.jsonl", "{\"id\": 1, \"cust\": 1, \"amount\": 10}\n"
+                                        "{\"id\": 2, \"cust\": 2, \"amount\": 20}\n"
+                                        "{\"id\": 3, \"cust\": 1, \"amount\": 30}\n");
+    testdir_put("sql/q.sql", "SELECT id, amount * 10 AS a10 FROM orders ORDER BY id\n");
     use_plugins(filter_lua);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    testreg_end();
-    if (strstr(dir, "/weir-plugrun-")) {
-        char cmd[4200];
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-        if (system(cmd) != 0)
-            fprintf(stderr, "could not remove %s\n", dir);
-    }
     return 0;
 }
 
@@ -240,13 +211,7 @@ static preview_options opts = {.lua_instructions = 200000, .lua_memory = 8u << 2
 
 static preview_engine *engine(pipeline *p)
 {
-    diag_list d;
-    diag_list_init(&d);
-    assert_true(pipeline_load(dir, p, &d));
-    diag_list_free(&d);
-    preview_engine *e = preview_engine_new(&opts);
-    preview_engine_set_pipeline(e, p);
-    return e;
+    return testdir_engine(p, &opts);
 }
 
 static long col(const pv_table *t, const char *name)
@@ -543,5 +508,5 @@ int main(void)
         cmocka_unit_test(test_cache_follows_plugin_text),
         cmocka_unit_test(test_worker_thread),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, testdir_teardown);
 }
