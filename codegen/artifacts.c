@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "idindex.h"
 #include "load.h"
 #include "util.h"
 
@@ -47,23 +48,17 @@ char *artifact_sql_text(const node *n, diag_list *diags)
     return text;
 }
 
-/* Whether the file at full starts with the marker; *exists says whether it
- * is there at all.  *old gets its bytes when asked. */
-static bool is_generated(const char *full, bool *exists, char **old, size_t *old_len)
+/* Read the file at full into *old (NULL when absent: *exists false) and
+ * say whether it starts with the marker. */
+static bool read_generated(const char *full, bool *exists, char **old, size_t *old_len)
 {
-    char err[128], *data = NULL;
-    size_t len = 0;
+    char err[128];
+    *old = NULL;
+    *old_len = 0;
     *exists = fs_exists(full);
-    if (!*exists || fs_read_file(full, MAX_GENERATED, &data, &len, err, sizeof(err)) != 0)
+    if (!*exists || fs_read_file(full, MAX_GENERATED, old, old_len, err, sizeof(err)) != 0)
         return false;
-    bool gen = len >= strlen(MARKER) && memcmp(data, MARKER, strlen(MARKER)) == 0;
-    if (old) {
-        *old = data;
-        *old_len = len;
-    } else {
-        free(data);
-    }
-    return gen;
+    return *old_len >= strlen(MARKER) && memcmp(*old, MARKER, strlen(MARKER)) == 0;
 }
 
 void artifact_changes_free(artifact_changes *c)
@@ -88,8 +83,8 @@ static bool remove_generated(const char *dir, const char *rel, bool dry_run,
                              artifact_changes *changes, const char *node_id, diag_list *diags)
 {
     char *full = fs_join(dir, rel);
-    bool exists, ok = true;
-    if (is_generated(full, &exists, NULL, NULL)) {
+    bool ok = true;
+    if (fs_starts_with(full, MARKER)) {
         note_change(changes, rel, true);
         if (!dry_run && unlink(full) != 0) {
             diag_add(diags, DIAG_ERROR, rel, 0, 0, node_id, "cannot remove: %s", strerror(errno));
@@ -130,7 +125,7 @@ static bool sync_node(const node *n, const char *dir, bool dry_run, artifact_cha
     char *rel = node_generated_sql_path(n->id), *full = fs_join(dir, rel), *old = NULL, err[256];
     size_t old_len = 0;
     bool exists, ok = true;
-    bool gen = is_generated(full, &exists, &old, &old_len);
+    bool gen = read_generated(full, &exists, &old, &old_len);
     if (exists && !gen) {
         diag_add(diags, DIAG_ERROR, rel, 0, 0, n->id,
                  "%s '%s' generates this file, but it holds SQL weir did not write; move it "
@@ -163,12 +158,15 @@ static bool remove_orphans(const pipeline *p, const char *dir, bool dry_run,
     char *sqldir = fs_join(dir, "sql");
     DIR *d = opendir(sqldir);
     bool ok = true;
+    id_index ids; /* a pipeline of 6,000 SQL files must not search 6,000 times */
+    id_index_build(&ids, p);
     for (struct dirent *e; d && (e = readdir(d));) {
         size_t len = strlen(e->d_name);
         if (len <= 4 || strcmp(e->d_name + len - 4, ".sql") != 0)
             continue;
         char *id = xstrndup(e->d_name, len - 4);
-        const node *n = pipeline_find(p, id);
+        ptrdiff_t j = id_index_get(&ids, id);
+        const node *n = j >= 0 ? &p->nodes[j] : NULL;
         free(id);
         /* A node whose type is unknown now (its plugin failed to load)
          * keeps its file: removing it would lose it from the next commit. */
@@ -180,6 +178,7 @@ static bool remove_orphans(const pipeline *p, const char *dir, bool dry_run,
     }
     if (d)
         closedir(d);
+    id_index_free(&ids);
     free(sqldir);
     return ok;
 }

@@ -184,6 +184,19 @@ int fs_mkdirs(const char *path, char *err, size_t err_size)
     return 0;
 }
 
+bool fs_starts_with(const char *path, const char *prefix)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    size_t want = strlen(prefix);
+    char buf[256];
+    bool same = want <= sizeof(buf) && fread(buf, 1, want, f) == want &&
+                memcmp(buf, prefix, want) == 0;
+    fclose(f);
+    return same;
+}
+
 bool fs_exists(const char *path)
 {
     struct stat st;

@@ -23,6 +23,8 @@ int fs_write_atomic(const char *path, const char *data, size_t len, char *err, s
 int fs_mkdirs(const char *path, char *err, size_t err_size);
 
 bool fs_exists(const char *path);
+/* Whether the file at path begins with prefix (reads only that much). */
+bool fs_starts_with(const char *path, const char *prefix);
 bool fs_is_dir(const char *path);
 
 /* Join a folder and a relative path ("dir/rel"); caller frees. */

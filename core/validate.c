@@ -216,14 +216,9 @@ static void run_plugin_check(checker *c, const node *n, const node_type *type,
 static bool starts_generated(const checker *c, const char *rel)
 {
     char *full = fs_join(c->p->dir ? c->p->dir : ".", rel);
-    FILE *f = fopen(full, "rb");
+    bool gen = fs_starts_with(full, GENERATED_SQL_MARKER);
     free(full);
-    if (!f)
-        return false;
-    char head[sizeof(GENERATED_SQL_MARKER)];
-    size_t len = fread(head, 1, sizeof(head) - 1, f);
-    fclose(f);
-    return len == sizeof(head) - 1 && memcmp(head, GENERATED_SQL_MARKER, len) == 0;
+    return gen;
 }
 
 /* A template transform owns sql/ID.sql (codegen/artifacts.c).  A file of
