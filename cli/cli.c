@@ -239,23 +239,46 @@ const node_registry *cli_use_plugins(const char *dir, FILE *report)
     if (!registered)
         atexit(free_plugins);
     registered = true;
-    if (!report)
-        return reg;
+    if (report)
+        cli_report_plugin_problems(dir, report, true);
+    return reg;
+}
+
+/* Whether a plugin problem is about one of the pipeline's own files. */
+static bool in_pipeline_plugins(const node_registry *reg, const diag *d)
+{
+    for (size_t f = 0; f < reg->n_files && d->path; f++)
+        if (reg->files[f].origin == PLUGIN_PIPELINE && strcmp(reg->files[f].path, d->path) == 0)
+            return true;
+    return false;
+}
+
+void cli_report_plugin_problems(const char *dir, FILE *out, bool pipeline_too)
+{
+    const node_registry *reg = plugins ? plugin_host_registry(plugins) : NULL;
     /* Broken or shadowed plugins: git-style warnings on every run, never
      * silent, never fatal (nodes of a missing type fail validation). */
     char line[2048];
-    for (size_t i = 0; i < reg->problems.n; i++) {
+    bool here = !dir || strcmp(dir, ".") == 0;
+    for (size_t i = 0; reg && i < reg->problems.n; i++) {
         const diag *d = &reg->problems.items[i];
+        bool own = in_pipeline_plugins(reg, d);
+        if (own && !pipeline_too)
+            continue;
         diag_format(d, line, sizeof(line));
-        bool in_pipeline = false;
-        for (size_t f = 0; f < reg->n_files && d->path; f++)
-            if (reg->files[f].origin == PLUGIN_PIPELINE && strcmp(reg->files[f].path, d->path) == 0)
-                in_pipeline = true;
-        bool here = !dir || strcmp(dir, ".") == 0;
-        fprintf(report, "weir: %s%s%s\n", in_pipeline && !here ? dir : "",
-                in_pipeline && !here && dir[strlen(dir) - 1] != '/' ? "/" : "", line);
+        fprintf(out, "weir: %s%s%s\n", own && !here ? dir : "",
+                own && !here && dir[strlen(dir) - 1] != '/' ? "/" : "", line);
     }
-    return reg;
+}
+
+void cli_pipeline_plugin_problems(diag_list *diags)
+{
+    const node_registry *reg = plugins ? plugin_host_registry(plugins) : NULL;
+    for (size_t i = 0; reg && i < reg->problems.n; i++) {
+        const diag *d = &reg->problems.items[i];
+        if (in_pipeline_plugins(reg, d))
+            diag_add(diags, d->severity, d->path, d->line, d->col, d->node_id, "%s", d->message);
+    }
 }
 
 int cli_main(int argc, char **argv)

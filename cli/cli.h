@@ -57,6 +57,14 @@ int cli_folder_arg(const char *command, const char **dir, const char *arg);
  * same process return the registry already loaded. */
 const node_registry *cli_use_plugins(const char *dir, FILE *report);
 
+/* Print the loaded plugins' problems as warnings ("weir: path:line: ..."),
+ * leaving out those of the pipeline's own plugins/ unless pipeline_too. */
+void cli_report_plugin_problems(const char *dir, FILE *out, bool pipeline_too);
+
+/* Append the problems of the pipeline's own plugin files (DIR/plugins/) to
+ * diags: they are part of the pipeline, so `weir validate` counts them. */
+void cli_pipeline_plugin_problems(diag_list *diags);
+
 /* Read the plugin files again (the canvas's preview `r`): the new registry
  * becomes current and the old one is freed, so no thread may be reading it
  * (stop the preview worker first) and no node_type pointer may be kept. */

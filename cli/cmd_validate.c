@@ -60,12 +60,19 @@ int cmd_validate(int argc, char **argv)
         return cli_usage_error("validate", "--format is text or json, not '%s'", format);
     if (!dir)
         dir = ".";
-    cli_use_plugins(dir, stderr);
+    /* The pipeline's own plugins are part of it: their problems are
+     * counted below; the user's and the shipped ones only warn. */
+    cli_use_plugins(dir, NULL);
+    cli_report_plugin_problems(dir, stderr, false);
 
     pipeline p;
     diag_list diags;
     diag_list_init(&diags);
     bool loaded = pipeline_check_folder(dir, &p, &diags);
+    if (loaded) {
+        cli_pipeline_plugin_problems(&diags);
+        diag_list_sort(&diags);
+    }
     /* SQL and Lua are checked only on a pipeline whose shape is sound: an
      * input that names no node would only repeat as SQL errors. */
     if (code && loaded && diags.n_errors == 0) {

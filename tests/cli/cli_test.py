@@ -26,8 +26,14 @@ WARNINGS = os.path.join(HERE, 'fixtures', 'warnings')
 failures = []
 
 
+# The user's configuration (plugins, plugins.allow): an empty folder unless
+# a test puts plugins there, so nothing from $HOME changes a result.
+XDG = tempfile.TemporaryDirectory(prefix='weir-cli-xdg-')
+
+
 def run(weir, args, cwd=None):
-    env = dict(os.environ, LANG='C.UTF-8', LC_ALL='C.UTF-8', NO_COLOR='1')
+    env = dict(os.environ, LANG='C.UTF-8', LC_ALL='C.UTF-8', NO_COLOR='1',
+               XDG_CONFIG_HOME=XDG.name)
     env.pop('TERM', None)
     p = subprocess.run([weir] + args, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
                        capture_output=True, timeout=60)
@@ -285,6 +291,24 @@ def test_generated(weir):
                     '  c:\n    type: counter\nsinks:\n  out:\n    type: stdout\n'
                     '    inputs: [c]\n')
         expect(weir, ['validate', d], 0, out='gen: valid (2 nodes, 0 warnings)\n', err='')
+
+        # The pipeline's own broken plugin makes the pipeline invalid (it is
+        # committed with it); a broken plugin of the user's only warns.
+        bad = os.path.join(d, 'plugins', 'bad.lua')
+        with open(bad, 'w') as f:
+            f.write('weir.node_type {\n  kind = "transform"\n}\n')
+        expect(weir, ['validate', d], 1, out='',
+               err=f"{d}/plugins/bad.lua:1: error: weir.node_type: missing required field "
+                   "'name'\n1 error, 0 warnings\n")
+        rc, o, e = expect(weir, ['validate', '--format', 'json', d], 1)
+        check(json.loads(o)['diagnostics'][0]['path'] == 'plugins/bad.lua', 'json: plugin path')
+        os.makedirs(os.path.join(XDG.name, 'weir', 'plugins'), exist_ok=True)
+        os.rename(bad, os.path.join(XDG.name, 'weir', 'plugins', 'bad.lua'))
+        user_bad = os.path.join(XDG.name, 'weir', 'plugins', 'bad.lua')
+        expect(weir, ['validate', d], 0, out='gen: valid (2 nodes, 0 warnings)\n',
+               err=f"weir: {user_bad}:1: error: weir.node_type: missing required field "
+                   "'name'\n")
+        os.remove(user_bad)
 
 
 def main():
