@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "reader.h"
+#include "sqlpos.h"
 
 struct sql_db {
     sqlite3 *db;
@@ -20,6 +21,7 @@ typedef struct sql_ctx {
     size_t n_inputs;
     const char *deny; /* why the authorizer refused, for the error message */
     char deny_buf[160];
+    char deny_name[128]; /* the name refused, to find it in the SQL text */
     sql_reads *reads;
     const int *cancel;
     double deadline; /* monotonic seconds */
@@ -66,6 +68,7 @@ void sql_reads_copy(sql_reads *dst, const sql_reads *src)
 static int deny(sql_ctx *c, const char *fmt, const char *arg)
 {
     snprintf(c->deny_buf, sizeof(c->deny_buf), fmt, arg ? arg : "");
+    snprintf(c->deny_name, sizeof(c->deny_name), "%s", arg ? arg : "");
     c->deny = c->deny_buf;
     return SQLITE_DENY;
 }
@@ -441,6 +444,12 @@ static bool prepare(sqlite3 *db, sql_ctx *ctx, const char *sql, const char *path
     int line = 0, col = 0;
     if (rc != SQLITE_OK) {
         int off = sqlite3_error_offset(db);
+        /* No offset: point at the name the error is about, when the
+         * statement has it (an ON clause's column, a missing table, a
+         * refused one). */
+        if (off < 0)
+            off = ctx->deny ? sqlpos_find_name(sql, ctx->deny_name, 1, false)
+                            : sqlpos_for_message(sql, sqlite3_errmsg(db));
         if (off >= 0)
             offset_pos(sql, off, &line, &col);
         diag_add(diags, DIAG_ERROR, path, line, col, node_id, "%s",
@@ -471,7 +480,12 @@ static bool prepare(sqlite3 *db, sql_ctx *ctx, const char *sql, const char *path
     for (int i = 0; i < sqlite3_column_count(*out); i++)
         for (int j = 0; j < i; j++)
             if (strcmp(sqlite3_column_name(*out, i), sqlite3_column_name(*out, j)) == 0) {
-                diag_add(diags, DIAG_ERROR, path, 0, 0, node_id,
+                /* At the second use of the name in the main SELECT, where
+                 * the result columns are: the one to rename. */
+                int off = sqlpos_find_name(sql, sqlite3_column_name(*out, i), 2, true);
+                if (off >= 0)
+                    offset_pos(sql, off, &line, &col);
+                diag_add(diags, DIAG_ERROR, path, line, col, node_id,
                          "two result columns are named '%s': give one an alias (AS ...)",
                          sqlite3_column_name(*out, i));
                 return false;

@@ -280,6 +280,86 @@ static void test_inspect_without_running(void **state)
     diag_list_free(&d);
 }
 
+/* Errors SQLite gives no offset for point at the name they quote (its
+ * first use as a whole word outside comments and strings; the second use
+ * in the main SELECT for a duplicate column), else stay unpositioned. */
+static void test_position_without_offset(void **state)
+{
+    (void)state;
+    diag_list d;
+    diag_list_init(&d);
+    /* A column in an ON clause: SQLite's error has no offset. */
+    const char *msg = fails("-- c.idd: customers.id\n"
+                            "SELECT c.name, 'c.idd' AS s, o.cust AS idd\n"
+                            "FROM orders o\n"
+                            "JOIN customers c ON c.idd = o.cust",
+                            &d);
+    assert_non_null(strstr(msg, "no such column: c.idd"));
+    assert_int_equal(d.items[0].line, 4);
+    assert_int_equal(d.items[0].col, 21);
+    diag_list_clear(&d);
+    /* A table that does not exist. */
+    assert_non_null(strstr(fails("SELECT *\nFROM orders o\n  JOIN nosuch n ON n.id = o.id", &d),
+                           "no such table: nosuch"));
+    assert_int_equal(d.items[0].line, 3);
+    assert_int_equal(d.items[0].col, 8);
+    diag_list_clear(&d);
+    /* Two result columns named id: at the second, in the main SELECT. */
+    assert_non_null(strstr(fails("WITH x AS (SELECT id FROM orders)\n"
+                                 "SELECT o.id,\n"
+                                 "       c.id FROM orders o, customers c",
+                                 &d),
+                           "named 'id'"));
+    assert_int_equal(d.items[0].line, 3);
+    assert_int_equal(d.items[0].col, 10);
+    diag_list_clear(&d);
+    /* A table the authorizer refuses. */
+    assert_non_null(strstr(fails("SELECT *\n  FROM sqlite_master", &d), "not an input"));
+    assert_int_equal(d.items[0].line, 2);
+    assert_int_equal(d.items[0].col, 8);
+    diag_list_clear(&d);
+    /* No name to find: no position (not a made-up line 1). */
+    fails("SELECT id FROM orders\nUNION SELECT id, name FROM customers", &d);
+    assert_int_equal(d.items[0].line, 0);
+    assert_int_equal(d.items[0].col, 0);
+    diag_list_free(&d);
+}
+
+/* The same through sql_inspect (the editor, `weir validate --code`), and a
+ * table loaded for another node that this one may not read. */
+static void test_inspect_position_without_offset(void **state)
+{
+    (void)state;
+    pv_schema s1, s2;
+    pv_table_schema(orders, &s1);
+    pv_table_schema(customers, &s2);
+    sql_input in[] = {{"orders", NULL, &s1, 0}, {"customers", NULL, &s2, 0}};
+    pv_schema out;
+    diag_list d;
+    diag_list_init(&d);
+    assert_false(sql_inspect("SELECT c.name\nFROM orders o JOIN customers c ON c.nmae = o.cust",
+                             "q.sql", "q", in, 2, &out, NULL, &d));
+    assert_int_equal(d.items[0].line, 2);
+    assert_int_equal(d.items[0].col, 35);
+    pv_schema_free(&out);
+    diag_list_clear(&d);
+    sql_db *db = sql_db_new();
+    sql_input rows[] = {{"orders", orders, NULL, 0}, {"customers", customers, NULL, 0}};
+    sql_options o = {1.0, NULL, NULL};
+    pv_table *t = sql_run(db, "SELECT 1 AS one", "a.sql", "a", rows, 2, &o, NULL, &d);
+    assert_non_null(t);
+    pv_table_unref(t);
+    t = sql_run(db, "SELECT o.id\nFROM orders o, customers c", "b.sql", "b", rows, 1, &o, NULL, &d);
+    assert_null(t);
+    assert_non_null(strstr(d.items[0].message, "'customers' is not an input"));
+    assert_int_equal(d.items[0].line, 2);
+    assert_int_equal(d.items[0].col, 16);
+    sql_db_free(db);
+    pv_schema_free(&s1);
+    pv_schema_free(&s2);
+    diag_list_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +375,8 @@ int main(void)
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_not_a_select),
         cmocka_unit_test(test_inspect_without_running),
+        cmocka_unit_test(test_position_without_offset),
+        cmocka_unit_test(test_inspect_position_without_offset),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
