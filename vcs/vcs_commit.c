@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "artifacts.h"
 #include "fsutil.h"
@@ -301,6 +302,34 @@ static vcs_rc update_index(vcs_repo *r, const vcs_fileset *work, vcs_error *err)
     return rc;
 }
 
+/* The ref the commit moves must not be locked by another git: the branch
+ * HEAD points to (HEAD itself when detached).  Found out here, with the
+ * other refusals, rather than by git_commit_create after the blobs, the
+ * tree and the commit object are already in .git/objects (and
+ * pipeline.yaml bumped): a refusal touches nothing. */
+static vcs_rc check_ref_unlocked(vcs_repo *r, vcs_error *err)
+{
+    git_reference *head = NULL;
+    int grc = git_reference_lookup(&head, r->repo, "HEAD");
+    if (grc < 0)
+        return vcs_git_fail(err, grc, "cannot read HEAD");
+    char *lock;
+    if (git_reference_type(head) == GIT_REFERENCE_SYMBOLIC)
+        lock = xasprintf("%s%s.lock", git_repository_commondir(r->repo),
+                         git_reference_symbolic_target(head));
+    else
+        lock = xasprintf("%sHEAD.lock", git_repository_path(r->repo));
+    git_reference_free(head);
+    vcs_rc rc = VCS_OK;
+    if (access(lock, F_OK) == 0)
+        rc = vcs_fail(err, VCS_LOCKED,
+                      "the branch is locked (%s exists): another git command is updating it, "
+                      "or one crashed; remove the file once no git is running",
+                      lock);
+    free(lock);
+    return rc;
+}
+
 vcs_rc vcs_commit(vcs_repo *r, const vcs_commit_opts *o, vcs_commit_result *res, diag_list *diags,
                   vcs_error *err)
 {
@@ -308,6 +337,8 @@ vcs_rc vcs_commit(vcs_repo *r, const vcs_commit_opts *o, vcs_commit_result *res,
     if (!o->message || blank(o->message))
         return vcs_fail(err, VCS_ERROR, "a commit needs a message");
     vcs_rc rc = vcs_check_ready(r, o->allow_detached, err);
+    if (rc == VCS_OK)
+        rc = check_ref_unlocked(r, err);
     if (rc != VCS_OK)
         return rc;
     git_signature *sig = NULL;

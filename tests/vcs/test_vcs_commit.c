@@ -730,6 +730,88 @@ static void test_bump_write(void **state)
     free((char *)index);
 }
 
+/* The loose objects in repo (git count-objects), as a number. */
+static long loose_objects(const char *repo)
+{
+    return atol(tu_out("cd '%s' && git count-objects -v | sed -n 's/^count: //p'", repo));
+}
+
+/* Every refusal is decided before any object is written: a refused commit
+ * leaves no blob, tree or commit behind (git fsck finds nothing dangling)
+ * and pipeline.yaml as it was (no version bump). */
+static void test_refusals_write_no_objects(void **state)
+{
+    (void)state;
+    tu_git_init("ro", true);
+    tu_pipeline("ro", 1);
+    vcs_commit_result res;
+    assert_commit_ok("ro", "one", NULL, &res);
+    vcs_error err = {0};
+    long n = loose_objects("ro");
+    assert_true(n > 0);
+
+    /* Nothing changed. */
+    assert_int_equal(commit_in("ro", "again", NULL, &res, &err), VCS_NOTHING);
+    assert_int_equal(loose_objects("ro"), n);
+
+    /* From here on the SQL changed (a new blob, and a bump, were the
+     * commit made). */
+    tu_write("ro/sql/big.sql", "SELECT id FROM orders -- refused\n");
+    char *yaml = tu_read("ro/pipeline.yaml");
+
+    /* Invalid: an input that does not exist. */
+    char *bad = xstrdup(yaml);
+    char *at = strstr(bad, "inputs: [big]");
+    assert_non_null(at);
+    memcpy(at, "inputs: [zzz]", 13);
+    tu_write("ro/pipeline.yaml", bad);
+    assert_int_equal(commit_in("ro", "invalid", NULL, &res, &err), VCS_INVALID);
+    assert_int_equal(loose_objects("ro"), n);
+    tu_write("ro/pipeline.yaml", yaml);
+
+    /* The index is locked. */
+    tu_write("ro/.git/index.lock", "");
+    assert_int_equal(commit_in("ro", "locked index", NULL, &res, &err), VCS_LOCKED);
+    assert_int_equal(loose_objects("ro"), n);
+    tu_sh("rm ro/.git/index.lock");
+
+    /* The branch HEAD points to is locked (another git is updating it):
+     * refused up front, not after writing the blobs, tree and commit. */
+    tu_write("ro/.git/refs/heads/main.lock", "");
+    assert_int_equal(commit_in("ro", "locked branch", NULL, &res, &err), VCS_LOCKED);
+    assert_non_null(strstr(err.message, "main.lock"));
+    assert_int_equal(loose_objects("ro"), n);
+    char *now = tu_read("ro/pipeline.yaml");
+    assert_string_equal(now, yaml); /* not bumped either */
+    free(now);
+    tu_sh("rm ro/.git/refs/heads/main.lock");
+
+    /* Detached HEAD, and HEAD.lock when committing detached. */
+    const char *head = xstrdup(tu_out("cd ro && git rev-parse HEAD"));
+    assert_int_equal(tu_sh("cd ro && git checkout -q --detach"), 0);
+    assert_int_equal(commit_in("ro", "detached", NULL, &res, &err), VCS_DETACHED);
+    assert_int_equal(loose_objects("ro"), n);
+    tu_write("ro/.git/HEAD.lock", "");
+    vcs_commit_opts o = {.allow_detached = true};
+    assert_int_equal(commit_in("ro", "locked HEAD", &o, &res, &err), VCS_LOCKED);
+    assert_int_equal(loose_objects("ro"), n);
+    tu_sh("rm ro/.git/HEAD.lock");
+    assert_int_equal(tu_sh("cd ro && git checkout -q main"), 0);
+    assert_string_equal(tu_out("cd ro && git rev-parse HEAD"), head);
+
+    assert_int_equal(tu_sh("cd ro && git fsck --strict --no-progress --unreachable 2>&1 | "
+                           "grep -q . && exit 1; git fsck --strict --no-progress"),
+                     0);
+    /* And once nothing is in the way, the commit is made. */
+    assert_commit_ok("ro", "two", NULL, &res);
+    assert_true(res.bumped);
+    assert_true(loose_objects("ro") > n);
+    tu_assert_committed("ro", "sql/big.sql", "ro/sql/big.sql");
+    free(bad);
+    free(yaml);
+    free((char *)head);
+}
+
 int main(void)
 {
     git_libgit2_init(); /* held for the whole run: keeps the pinned search paths */
@@ -752,6 +834,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_libgit2_stays_initialised, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bump_write, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refusals_write_no_objects, setup, teardown),
     };
     int rc = cmocka_run_group_tests_name("vcs commit", tests, NULL, NULL);
     git_libgit2_shutdown();
