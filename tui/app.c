@@ -137,6 +137,14 @@ static void terminal_stop(void)
     fputs("\033[?1002l\033[?1006l", stdout);
     fflush(stdout);
     mousemask(0, NULL);
+    /* Without an alternate screen (TERM=linux has none) endwin would leave
+     * the canvas on the terminal: clear it, as less and htop do; endwin then
+     * leaves the cursor at the bottom-left. */
+    const char *smcup = tigetstr("smcup");
+    if (!smcup || smcup == (char *)-1 || !*smcup) {
+        clear();
+        refresh();
+    }
     endwin();
     curses_on = false;
 }

@@ -80,7 +80,10 @@ const char *field_check(const setting_spec *spec, const char *text, const char *
         }
         return NULL;
     case SETTING_FILE: {
-        path_check pc = fs_check_inside(dir ? dir : ".", text, true);
+        /* A file that is not there yet is fine here (field_check_note warns):
+         * the user may set the setting before creating the file.  Outside
+         * the folder never is.  weir validate still reports it missing. */
+        path_check pc = fs_check_inside(dir ? dir : ".", text, false);
         if (pc != PATH_OK) {
             snprintf(buf, size, "%s", path_check_message(pc));
             return buf;
@@ -109,6 +112,19 @@ const char *field_check(const setting_spec *spec, const char *text, const char *
     default:
         return NULL;
     }
+}
+
+const char *field_check_note(const setting_spec *spec, const char *text, const char *dir, char *buf,
+                             size_t size)
+{
+    if (spec->type != SETTING_FILE || !*text)
+        return NULL;
+    const char *root = dir ? dir : ".";
+    if (fs_check_inside(root, text, false) != PATH_OK ||
+        fs_check_inside(root, text, true) != PATH_MISSING)
+        return NULL;
+    snprintf(buf, size, "%s does not exist yet: preview will fail until it does", text);
+    return buf;
 }
 
 const char *field_cycle_choice(const char *choices, const char *current, int step, char *buf,

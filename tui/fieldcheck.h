@@ -7,9 +7,17 @@
 #include "nodetypes.h"
 
 /* NULL when fine; otherwise a reason, in buf (returned). dir is the
- * pipeline folder (file settings are looked up there). */
+ * pipeline folder (file settings are looked up there: a path inside it
+ * that does not exist yet is fine, see field_check_note). */
 const char *field_check(const setting_spec *spec, const char *text, const char *dir, char *buf,
                         size_t size);
+
+/* A warning about a value field_check accepts: a file setting naming a
+ * file inside the folder that does not exist yet ("samples/x.jsonl does
+ * not exist yet: preview will fail until it does").  NULL when there is
+ * nothing to say; otherwise the warning, in buf (returned). */
+const char *field_check_note(const setting_spec *spec, const char *text, const char *dir, char *buf,
+                             size_t size);
 
 /* The choice after (step 1) or before (step -1) current in "a|b|c"; the
  * first one when current is not among them.  Writes into buf. */

@@ -16,6 +16,7 @@
 #include "uwidth.h"
 
 enum { F_ID = -2, F_DESC = -1 };
+enum { PATH_NOTE_MAX = 4200 }; /* a path up to PATH_MAX and the words */
 
 typedef struct props_view {
     view base;
@@ -172,6 +173,13 @@ static void build_footer(props_view *pv, app *a, const node *n, const setting_sp
         help = xstrdup("");
     add_wrapped(fl, help, width, STYLE_DIM);
     free(help);
+    if (cur_spec && cur_spec->type == SETTING_FILE) {
+        /* a file named before it is made: say what that means */
+        char *val = setting_text(n, cur_spec->name), note[PATH_NOTE_MAX];
+        if (val && field_check_note(cur_spec, val, a->d.p.dir, note, sizeof(note)))
+            add_wrapped(fl, note, width, STYLE_WARNING);
+        free(val);
+    }
     if (n->kind != NODE_SOURCE) {
         strbuf in;
         strbuf_init(&in);
@@ -279,6 +287,8 @@ static void props_draw(view *v, app *a)
                 if (s->type != SETTING_LIST && s->type != SETTING_SCHEMA &&
                     field_check(s, val, a->d.p.dir, why, sizeof(why)))
                     vs = STYLE_ERROR;
+                else if (field_check_note(s, val, a->d.p.dir, why, sizeof(why)))
+                    vs = STYLE_WARNING; /* a file not there yet */
             } else {
                 shown = s->default_value ? s->default_value : "";
                 vs = STYLE_DIM;
@@ -392,7 +402,11 @@ static int field_prompt_done(app *a, const char *text, void *ctx)
         n->description = *text ? xstrdup(text) : NULL;
         doc_commit(&a->d);
     } else {
-        set_value(a, pv, &props_node_type(pv, a)->settings[pc->field], text);
+        const setting_spec *s = &props_node_type(pv, a)->settings[pc->field];
+        set_value(a, pv, s, text);
+        char note[PATH_NOTE_MAX];
+        if (field_check_note(s, text, a->d.p.dir, note, sizeof(note)))
+            app_message(a, STYLE_WARNING, "%s", note);
     }
     return EV_CLOSE | EV_RELAYOUT | EV_REDRAW;
 }

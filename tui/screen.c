@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "draw.h"
+#include "edit.h"
 #include "editpane.h"
 #include "previewpane.h"
 #include "uwidth.h"
@@ -144,15 +145,30 @@ static int draw_hint(app *a, int row, int x, action act)
     return x - x0 + 2;
 }
 
+/* Connect mode's question names both ends: "connect orders → enrich?",
+ * so the user knows what Enter would do before pressing it; when the picked
+ * node cannot take the marked one, why not.  Returns the width used. */
+static int connect_question(app *a, int row, int x)
+{
+    const char *from = a->d.p.nodes[a->conn_from].id, *arrow = a->ascii ? "->" : "→";
+    const char *to = a->sel >= 0 && a->sel != a->conn_from ? a->d.p.nodes[a->sel].id : NULL;
+    char buf[320];
+    const char *why = NULL;
+    if (!to)
+        snprintf(buf, sizeof(buf), "connect %s %s ? (pick a node)  ", from, arrow);
+    else if (!edit_can_connect(&a->d.p, from, to, &why))
+        snprintf(buf, sizeof(buf), "connect %s %s %s? no: %s  ", from, arrow, to, why);
+    else
+        snprintf(buf, sizeof(buf), "connect %s %s %s?  ", from, arrow, to);
+    return draw_text(stdscr, row, x, buf, a->cols - x, why ? STYLE_WARNING : STYLE_MARKED) + 1;
+}
+
 void screen_hints(app *a, ui_mode m, int row)
 {
     draw_fill(stdscr, row, 0, 1, a->cols, STYLE_NORMAL);
     int x = 1;
     if (m == MODE_CONNECT && a->conn_from >= 0) {
-        char buf[160];
-        snprintf(buf, sizeof(buf), "connect %s %s ?  ", a->d.p.nodes[a->conn_from].id,
-                 a->ascii ? "->" : "→");
-        x += draw_text(stdscr, row, x, buf, a->cols - x, STYLE_MARKED) + 1;
+        x += connect_question(a, row, x);
     } else if (m == MODE_MOVE) {
         x += draw_text(stdscr, row, x, "moving  ", a->cols - x, STYLE_MARKED) + 1;
     }

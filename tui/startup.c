@@ -2,10 +2,12 @@
  * pipeline where there is none (a starter as `weir new` makes it, or an
  * empty one), and recover unsaved edits from the journal, showing what
  * they are. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -160,6 +162,75 @@ static bool run_weir_new(const char *dir, const char *name, char *err, size_t er
     return rc == 0;
 }
 
+/* The same text as `weir new` writes (cli/cmd_new.c, `gitattributes`;
+ * docs/git.md): git merges the pipeline files with weir's merge driver.
+ * Keep the two in step; tests/e2e/startup_empty_git.sh compares them. */
+static const char gitattributes[] = "pipeline.yaml merge=weir\nlayout.yaml merge=weir\n";
+
+/* Write DIR/.gitattributes for a pipeline created from the canvas: whole or
+ * not at all (a temporary file, fsync, then link), and never over an
+ * existing one, whatever it holds (the user's file: left as it is, and
+ * nothing said).  false with the reason in err. */
+static bool write_gitattributes(const char *dir, char *err, size_t err_size)
+{
+    char *path = fs_join(dir, ".gitattributes");
+    char *tmp = fs_join(dir, ".gitattributes.weir-tmp-XXXXXX");
+    bool ok = false;
+    int fd = -1;
+    if (fs_exists(path)) {
+        ok = true;
+        goto out;
+    }
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        snprintf(err, err_size, "cannot create a temporary file in %s: %s", dir, strerror(errno));
+        goto out;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    size_t len = sizeof(gitattributes) - 1, off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, gitattributes + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0) {
+            snprintf(err, err_size, "cannot write %s: %s", tmp, strerror(errno));
+            goto drop;
+        }
+        off += (size_t)w;
+    }
+    if (fsync(fd) != 0) {
+        snprintf(err, err_size, "cannot sync %s: %s", tmp, strerror(errno));
+        goto drop;
+    }
+    int rc = close(fd);
+    fd = -1;
+    if (rc != 0) {
+        snprintf(err, err_size, "cannot close %s: %s", tmp, strerror(errno));
+        goto drop;
+    }
+    /* link, not rename: a .gitattributes made meanwhile is kept */
+    if (link(tmp, path) == 0 || errno == EEXIST) {
+        ok = true;
+        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
+    } else {
+        snprintf(err, err_size, "cannot create %s: %s", path, strerror(errno));
+    }
+drop:
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+out:
+    free(tmp);
+    free(path);
+    return ok;
+}
+
 static int create_done(app *a, int key, void *ctx)
 {
     (void)ctx;
@@ -198,11 +269,19 @@ static int create_done(app *a, int key, void *ctx)
         return EV_CLOSE | EV_QUIT;
     diag_list diags;
     diag_list_init(&diags);
-    if (doc_save(&a->d, &diags))
-        app_message(a, STYLE_OK, "created %s/pipeline.yaml; a adds a node", a->d.p.dir);
-    else
+    if (doc_save(&a->d, &diags)) {
+        char gerr[256];
+        if (write_gitattributes(a->d.p.dir, gerr, sizeof(gerr)))
+            app_message(a, STYLE_OK, "created %s/pipeline.yaml; a adds a node", a->d.p.dir);
+        else
+            app_message(a, STYLE_WARNING,
+                        "created %s/pipeline.yaml, but not .gitattributes (%s): "
+                        "git will not merge it with weir",
+                        a->d.p.dir, gerr);
+    } else {
         app_message(a, STYLE_ERROR, "cannot create the pipeline: %s",
                     diags.n ? diags.items[0].message : "unknown error");
+    }
     diag_list_free(&diags);
     return EV_CLOSE | EV_RELAYOUT | EV_REDRAW;
 }
