@@ -422,9 +422,7 @@ static void test_field_checks(void **state)
     char buf[200];
     setting_spec limit = {.name = "limit",
                           .type = SETTING_INTEGER,
-                          .required = false,
                           .default_value = "1000",
-                          .choices = NULL,
                           .min = 1,
                           .max = 100,
                           .help = "h"};
@@ -432,48 +430,21 @@ static void test_field_checks(void **state)
     assert_null(field_check(&limit, "", "/", buf, sizeof(buf)));
     assert_non_null(field_check(&limit, "5x", "/", buf, sizeof(buf)));
     assert_non_null(strstr(field_check(&limit, "500", "/", buf, sizeof(buf)), "between 1 and 100"));
-    setting_spec topic = {.name = "topic",
-                          .type = SETTING_STRING,
-                          .required = true,
-                          .default_value = NULL,
-                          .choices = NULL,
-                          .min = 0,
-                          .max = 0,
-                          .help = "h"};
+    setting_spec topic = {.name = "topic", .type = SETTING_STRING, .required = true, .help = "h"};
     assert_non_null(strstr(field_check(&topic, "", "/", buf, sizeof(buf)), "required"));
     assert_non_null(field_check(&topic, "postgres://u:pw@host/db", "/", buf, sizeof(buf)));
-    setting_spec fmt = {.name = "format",
-                        .type = SETTING_CHOICE,
-                        .required = false,
-                        .default_value = NULL,
-                        .choices = "json|csv",
-                        .min = 0,
-                        .max = 0,
-                        .help = "h"};
+    setting_spec fmt = {
+        .name = "format", .type = SETTING_CHOICE, .choices = "json|csv", .help = "h"};
     assert_null(field_check(&fmt, "csv", "/", buf, sizeof(buf)));
     assert_non_null(field_check(&fmt, "xml", "/", buf, sizeof(buf)));
     assert_string_equal(field_cycle_choice("json|csv", "json", 1, buf, sizeof(buf)), "csv");
     assert_string_equal(field_cycle_choice("json|csv", "csv", 1, buf, sizeof(buf)), "json");
     assert_string_equal(field_cycle_choice("json|csv", "json", -1, buf, sizeof(buf)), "csv");
     assert_string_equal(field_cycle_choice("json|csv", NULL, 1, buf, sizeof(buf)), "json");
-    setting_spec pw = {.name = "password",
-                       .type = SETTING_SECRET,
-                       .required = false,
-                       .default_value = NULL,
-                       .choices = NULL,
-                       .min = 0,
-                       .max = 0,
-                       .help = "h"};
+    setting_spec pw = {.name = "password", .type = SETTING_SECRET, .help = "h"};
     assert_null(field_check(&pw, "${secret:PW}", "/", buf, sizeof(buf)));
     assert_non_null(field_check(&pw, "hunter2", "/", buf, sizeof(buf)));
-    setting_spec flag = {.name = "flag",
-                         .type = SETTING_BOOLEAN,
-                         .required = false,
-                         .default_value = NULL,
-                         .choices = NULL,
-                         .min = 0,
-                         .max = 0,
-                         .help = "h"};
+    setting_spec flag = {.name = "flag", .type = SETTING_BOOLEAN, .help = "h"};
     assert_null(field_check(&flag, "true", "/", buf, sizeof(buf)));
     assert_non_null(field_check(&flag, "yes please", "/", buf, sizeof(buf)));
     setting_spec ratio = {
