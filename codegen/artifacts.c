@@ -78,13 +78,48 @@ static void note_change(artifact_changes *changes, const char *rel, bool removed
     changes->items[changes->n++] = (artifact_change){xstrdup(rel), removed};
 }
 
-/* Remove a generated file (only one with the marker); false on failure. */
-static bool remove_generated(const char *dir, const char *rel, bool dry_run,
-                             artifact_changes *changes, const char *node_id, diag_list *diags)
+/* The file paths some node's settings name (sql: sql/x.sql, ...), sorted:
+ * such a file is never removed, whatever its first line says — a SQL node
+ * may have taken over a file that was generated. */
+typedef struct named_files {
+    const char **paths;
+    size_t n;
+    bool built;
+} named_files;
+
+static int compare_paths(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool is_named(named_files *nf, const pipeline *p, const char *rel)
+{
+    if (!nf->built) {
+        size_t cap = 0;
+        for (size_t i = 0; i < p->n_nodes; i++)
+            cap += p->nodes[i].settings.n;
+        nf->paths = xmalloc((cap ? cap : 1) * sizeof(char *));
+        for (size_t i = 0; i < p->n_nodes; i++) {
+            const value *s = &p->nodes[i].settings;
+            for (size_t k = 0; k < s->n; k++)
+                if (s->items[k].kind == VALUE_SCALAR && s->items[k].text)
+                    nf->paths[nf->n++] = s->items[k].text;
+        }
+        qsort(nf->paths, nf->n, sizeof(char *), compare_paths);
+        nf->built = true;
+    }
+    return bsearch(&rel, nf->paths, nf->n, sizeof(char *), compare_paths) != NULL;
+}
+
+/* Remove a generated file (only one with the marker, and that no node's
+ * setting names); false on failure. */
+static bool remove_generated(const pipeline *p, named_files *nf, const char *dir, const char *rel,
+                             bool dry_run, artifact_changes *changes, const char *node_id,
+                             diag_list *diags)
 {
     char *full = fs_join(dir, rel);
     bool ok = true;
-    if (fs_starts_with(full, MARKER)) {
+    if (fs_starts_with(full, MARKER) && !is_named(nf, p, rel)) {
         note_change(changes, rel, true);
         if (!dry_run && unlink(full) != 0) {
             diag_add(diags, DIAG_ERROR, rel, 0, 0, node_id, "cannot remove: %s", strerror(errno));
@@ -105,8 +140,8 @@ static const setting_spec *missing_required(const node *n, const node_type *t)
     return NULL;
 }
 
-static bool sync_node(const node *n, const char *dir, bool dry_run, artifact_changes *changes,
-                      diag_list *diags)
+static bool sync_node(const pipeline *p, named_files *nf, const node *n, const char *dir,
+                      bool dry_run, artifact_changes *changes, diag_list *diags)
 {
     const node_type *t = template_type(n);
     const setting_spec *missing = missing_required(n, t);
@@ -118,7 +153,7 @@ static bool sync_node(const node *n, const char *dir, bool dry_run, artifact_cha
         text = artifact_sql_text(n, diags);
     if (!text) {
         char *rel = node_generated_sql_path(n->id);
-        remove_generated(dir, rel, dry_run, changes, n->id, diags);
+        remove_generated(p, nf, dir, rel, dry_run, changes, n->id, diags);
         free(rel);
         return false;
     }
@@ -152,7 +187,7 @@ static bool sync_node(const node *n, const char *dir, bool dry_run, artifact_cha
 }
 
 /* Generated files in sql/ whose node is gone or no longer a template. */
-static bool remove_orphans(const pipeline *p, const char *dir, bool dry_run,
+static bool remove_orphans(const pipeline *p, named_files *nf, const char *dir, bool dry_run,
                            artifact_changes *changes, diag_list *diags)
 {
     char *sqldir = fs_join(dir, "sql");
@@ -173,7 +208,7 @@ static bool remove_orphans(const pipeline *p, const char *dir, bool dry_run,
         if (n && (template_type(n) || !node_type_find(n->kind, n->type)))
             continue;
         char *rel = xasprintf("sql/%s", e->d_name);
-        ok &= remove_generated(dir, rel, dry_run, changes, NULL, diags);
+        ok &= remove_generated(p, nf, dir, rel, dry_run, changes, NULL, diags);
         free(rel);
     }
     if (d)
@@ -187,9 +222,11 @@ bool artifacts_sync(const pipeline *p, const char *dir, bool dry_run, artifact_c
                     diag_list *diags)
 {
     bool ok = true;
+    named_files nf = {0};
     for (size_t i = 0; i < p->n_nodes; i++)
         if (template_type(&p->nodes[i]))
-            ok &= sync_node(&p->nodes[i], dir, dry_run, changes, diags);
-    ok &= remove_orphans(p, dir, dry_run, changes, diags);
+            ok &= sync_node(p, &nf, &p->nodes[i], dir, dry_run, changes, diags);
+    ok &= remove_orphans(p, &nf, dir, dry_run, changes, diags);
+    free(nf.paths);
     return ok;
 }

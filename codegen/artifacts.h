@@ -4,7 +4,9 @@
  * tumbling_window) has its SELECT written to sql/ID.sql, so reviewers and
  * exports see the real SQL (docs/plugins.md, "SQL templates").  The first
  * line marks the file as generated; only files with that line are ever
- * rewritten or removed, so a user's own SQL file is never touched. */
+ * rewritten or removed, so a user's own SQL file is never touched; nor is
+ * a generated one that a node's setting names (a SQL node that took over
+ * a filter's SELECT). */
 #ifndef WEIR_ARTIFACTS_H
 #define WEIR_ARTIFACTS_H
 

@@ -276,6 +276,19 @@ def test_generated(weir):
         # The node gone: its file goes too, and is reported as removed.
         open(py, 'w').write(now)
         expect(weir, ['fmt', d], 0, out=f'generated {d}/sql/big.sql\n')
+        # ... unless a node took it over: a SQL node reading the generated
+        # file (first line kept) owns it now; nothing removes it.
+        taken = re.sub(r'  big:\n(    .*\n)+', '  big:\n    type: sql\n    inputs:\n'
+                       '      - orders\n    sql: sql/big.sql\n', now)
+        open(py, 'w').write(taken)
+        with open(big_sql, 'a') as f:
+            f.write('-- mine now\n')
+        kept = open(big_sql).read()
+        expect(weir, ['fmt', d], 0, out='')
+        expect(weir, ['validate', d], 0)
+        check(open(big_sql).read() == kept, 'a generated file a SQL node took over is kept')
+        open(py, 'w').write(now)
+        expect(weir, ['fmt', d], 0, out=f'generated {d}/sql/big.sql\n')
         open(py, 'w').write(re.sub(r'  big:\n(    .*\n)+', '', now))
         expect(weir, ['fmt', d], 0, out=f'removed {d}/sql/big.sql\n')
 
