@@ -162,6 +162,21 @@ int cli_usage_error(const char *command, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+void cli_put_text(FILE *out, const char *s)
+{
+    /* Messages may quote what a plugin or a file said: control characters
+     * would move the cursor, clear the screen or retitle the terminal, and
+     * a runaway message would flood it.  One line, bounded, printable. */
+    enum { MAX_TEXT = 4096 };
+    size_t n = 0;
+    for (; *s && n < MAX_TEXT; s++, n++) {
+        unsigned char c = (unsigned char)*s;
+        fputc(c == '\t' || c == '\n' ? ' ' : c < 0x20 || c == 0x7f ? '?' : c, out);
+    }
+    if (*s)
+        fputs("…", out);
+}
+
 void cli_print_diags(FILE *out, const diag_list *diags, const char *dir)
 {
     char line[2048];
@@ -172,10 +187,10 @@ void cli_print_diags(FILE *out, const diag_list *diags, const char *dir)
          * or a user's, absolute) are shown as they are. */
         const char *path = diags->items[i].path;
         bool outside = path && (strncmp(path, "weir:", 5) == 0 || path[0] == '/');
-        if (here || outside)
-            fprintf(out, "%s\n", line);
-        else
-            fprintf(out, "%s%s%s\n", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", line);
+        if (!here && !outside)
+            fprintf(out, "%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/");
+        cli_put_text(out, line);
+        fputc('\n', out);
     }
 }
 
@@ -266,8 +281,10 @@ void cli_report_plugin_problems(const char *dir, FILE *out, bool pipeline_too)
         if (own && !pipeline_too)
             continue;
         diag_format(d, line, sizeof(line));
-        fprintf(out, "weir: %s%s%s\n", own && !here ? dir : "",
-                own && !here && dir[strlen(dir) - 1] != '/' ? "/" : "", line);
+        fprintf(out, "weir: %s%s", own && !here ? dir : "",
+                own && !here && dir[strlen(dir) - 1] != '/' ? "/" : "");
+        cli_put_text(out, line);
+        fputc('\n', out);
     }
 }
 

@@ -36,6 +36,9 @@ bool cli_wants_help(int argc, char **argv); /* -h / --help anywhere */
 int cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void cli_print_diags(FILE *out, const diag_list *diags, const char *dir);
+/* Print text that may quote a file or a plugin: control characters become
+ * '?' (newlines and tabs spaces) and it stops after 4 KiB with "…". */
+void cli_put_text(FILE *out, const char *s);
 
 /* Option scanning shared by the commands, git-style.
  *

@@ -339,7 +339,9 @@ static void print_node_diags(const diag_list *diags, const char *dir)
         }
         if (d->node_id && (!d->path || d->line == 0))
             fprintf(stderr, "%s: ", d->node_id);
-        fprintf(stderr, "%s: %s\n", sev, d->message);
+        fprintf(stderr, "%s: ", sev);
+        cli_put_text(stderr, d->message);
+        fputc('\n', stderr);
     }
 }
 

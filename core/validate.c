@@ -255,6 +255,23 @@ static void check_generated_file(checker *c, const node *n, const node_type *typ
     free(id);
 }
 
+/* A SQL template whose settings are sound must also render: a plugin's
+ * sql(node) that errors, loops or returns no SELECT would otherwise pass
+ * validation and only fail when weir fmt, a save or a commit writes it. */
+static void check_template_renders(checker *c, const node *n, const node_type *type)
+{
+    const node_registry *reg = node_registry_current();
+    if (!(type->contributes & NT_SQL) || !reg || !reg->render_sql)
+        return;
+    char *error = NULL;
+    char *sql = reg->render_sql(reg->host, type, n, &error);
+    if (!sql)
+        problem(c, DIAG_ERROR, n, n->pos, "%s '%s': its SQL cannot be generated: %s", n->type,
+                n->id, error ? error : "the template returned nothing");
+    free(sql);
+    free(error);
+}
+
 static void check_settings(checker *c, const node *n, const node_type *type)
 {
     const value *s = &n->settings;
@@ -514,8 +531,13 @@ static bool validate_with_listings(const pipeline *p, const validate_options *op
         const char *why;
         if (!node_id_valid(n->id, &why))
             problem(&c, DIAG_ERROR, n, n->pos, "invalid id '%s': %s", n->id, why);
+        size_t errors_before = diags->n_errors;
         check_type(&c, n);
         check_inputs(&c, n);
+        /* Only a node with no other problem is worth rendering. */
+        const node_type *type = node_type_find(n->kind, n->type);
+        if (type && diags->n_errors == errors_before)
+            check_template_renders(&c, n, type);
     }
     check_cycles(&c);
     for (size_t i = 0; i < p->n_nodes; i++)

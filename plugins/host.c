@@ -625,11 +625,11 @@ static char *host_render_sql(void *host, const node_type *t, const node *n, char
     call_args a = {x->sql_ref, n, t, NULL, NULL};
     char err[ERR_SIZE];
     char *sql = NULL;
+    char why[160];
     if (!call_plugin(h, x, &a, err, sizeof(err)))
         *error = xstrdup(err);
-    else if (lua_type(L, -1) != LUA_TSTRING)
-        *error = xasprintf("%s:%d: sql(node) of '%s' returned %s, not a string", t->plugin->path,
-                           t->line, t->name, decl_type_phrase(lua_type(L, -1)));
+    else if (plugapi_sql_problem(L, -1, why, sizeof(why)))
+        *error = xasprintf("%s:%d: %s", t->plugin->path, t->line, why);
     else
         sql = xstrdup(lua_tostring(L, -1));
     lua_settop(L, top);

@@ -25,7 +25,8 @@ enum {
     PLUGIN_TYPE_MAX_SETTINGS = 128,  /* settings in one declaration */
     PLUGIN_NAME_MAX = 64,            /* type and setting names, in bytes */
     PLUGIN_MAX_INPUTS = 1000000,     /* the largest max_inputs a declaration may give */
-    PLUGIN_MEMORY_LIMIT = 16 << 20,  /* bytes per Lua state (one per origin) */
+    PLUGIN_MEMORY_LIMIT = 64 << 20,  /* bytes per Lua state (one per origin): preview's
+                                        limit, so a plugin that previews also writes */
     PLUGIN_INSTRUCTIONS = 10000000,  /* per file load and per callback */
 };
 

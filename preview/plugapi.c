@@ -482,3 +482,25 @@ void plugapi_push_node(lua_State *L, const node *n, const node_type *t)
     }
     lua_setfield(L, -2, "settings");
 }
+
+const char *plugapi_sql_problem(lua_State *L, int idx, char *buf, size_t size)
+{
+    if (lua_type(L, idx) != LUA_TSTRING) {
+        snprintf(buf, size, "sql(node) returned %s%s; return a SELECT (a string)",
+                 lua_isnil(L, idx) ? "" : "a ", luaL_typename(L, idx));
+        return buf;
+    }
+    size_t len;
+    const char *s = lua_tolstring(L, idx, &len);
+    size_t blank = strspn(s, " \t\r\n");
+    if (strlen(s) != len)
+        snprintf(buf, size, "sql(node) returned text holding a NUL byte");
+    else if (blank == len)
+        snprintf(buf, size, "sql(node) returned no SQL (%s)", len ? "only white space" : "\"\"");
+    else if (len > PLUGIN_SQL_MAX)
+        snprintf(buf, size, "sql(node) returned %zu bytes of SQL; the limit is %d",
+                 len, PLUGIN_SQL_MAX);
+    else
+        return NULL;
+    return buf;
+}

@@ -33,6 +33,16 @@ enum { PLUGIN_API_VERSION = 1 };
 bool plugapi_run_file(lua_box *b, const char *text, size_t len, const char *path,
                       unsigned caps_allowed, char *err, size_t err_size);
 
+/* The longest SELECT a sql(node) may return: preview's SQLite limit. */
+enum { PLUGIN_SQL_MAX = 1024 * 1024 };
+
+/* What is wrong with the value at idx as the result of sql(node), or NULL
+ * when it is a usable SELECT text: not a string, a NUL byte inside, only
+ * white space, longer than PLUGIN_SQL_MAX.  One rule for the host (fmt,
+ * save, commit, validate) and for preview, so they never disagree.  The
+ * message is written to buf. */
+const char *plugapi_sql_problem(lua_State *L, int idx, char *buf, size_t size);
+
 /* Push the node argument of docs/plugins.md ("The node argument"): id,
  * kind, type, inputs and settings, with the type's defaults filled in and
  * values converted by their declared setting type. */

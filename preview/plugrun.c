@@ -122,18 +122,12 @@ char *plugrun_render_sql(const node_type *t, const node *n, const lua_options *o
         char err[512];
         luabox_error_text(b, path, lua_tostring(L, -1), err, sizeof(err));
         luabox_add_error(diags, path, 0, n->id, "sql(node): ", err);
-    } else if (lua_type(L, -1) != LUA_TSTRING) {
-        diag_add(diags, DIAG_ERROR, path, t->line, 0, n->id,
-                 "sql(node) returned %s%s; return a SELECT (a string)",
-                 lua_isnil(L, -1) ? "" : "a ", luaL_typename(L, -1));
     } else {
-        size_t len;
-        const char *s = lua_tolstring(L, -1, &len);
-        if (strlen(s) != len)
-            diag_add(diags, DIAG_ERROR, path, t->line, 0, n->id,
-                     "sql(node) returned text holding a NUL byte");
+        char why[160];
+        if (plugapi_sql_problem(L, -1, why, sizeof(why)))
+            diag_add(diags, DIAG_ERROR, path, t->line, 0, n->id, "%s", why);
         else
-            sql = xstrdup(s);
+            sql = xstrdup(lua_tostring(L, -1));
     }
     luabox_free(b);
     return sql;

@@ -323,6 +323,40 @@ def test_generated(weir):
                    "'name'\n")
         os.remove(user_bad)
 
+        # A SQL template whose sql(node) fails is invalid at validate time
+        # (so weir commit refuses it), with the same rule preview uses.
+        with open(os.path.join(d, 'plugins', 'tpl.lua'), 'w') as f:
+            f.write('for _, case in ipairs({"nul", "blank", "num", "boom"}) do\n'
+                    '  weir.node_type { kind = "transform", name = "t_" .. case,\n'
+                    '    title = case, description = case,\n'
+                    '    sql = function(node)\n'
+                    '      if case == "nul" then return "SELECT 1\\0 x" end\n'
+                    '      if case == "blank" then return "  " end\n'
+                    '      if case == "num" then return 42 end\n'
+                    '      error("no \\27[2Jluck")\n'
+                    '    end }\n'
+                    'end\n')
+        text = open(os.path.join(d, 'pipeline.yaml')).read()
+        for case in ['nul', 'blank', 'num', 'boom']:
+            text = text.replace('sinks:\n', f'transforms:\n  x_{case}:\n    type: t_{case}\n'
+                                '    inputs: [c]\nsinks:\n' if 'transforms:' not in text else
+                                f'sinks:\n', 1)
+            if f'  x_{case}:' not in text:
+                text = text.replace('transforms:\n', f'transforms:\n  x_{case}:\n'
+                                    f'    type: t_{case}\n    inputs: [c]\n', 1)
+        open(os.path.join(d, 'pipeline.yaml'), 'w').write(text)
+        rc, o, e = expect(weir, ['validate', d], 1)
+        for want in ["x_nul': its SQL cannot be generated: plugins/tpl.lua:2: sql(node) "
+                     'returned text holding a NUL byte',
+                     "x_blank': its SQL cannot be generated: plugins/tpl.lua:2: sql(node) "
+                     'returned no SQL (only white space)',
+                     "x_num': its SQL cannot be generated: plugins/tpl.lua:2: sql(node) "
+                     'returned a number; return a SELECT (a string)',
+                     # a control sequence from a plugin never reaches the terminal
+                     "x_boom': its SQL cannot be generated: plugins/tpl.lua:8: no ?[2Jluck",
+                     '4 errors, 0 warnings']:
+            check(want in e, f'validate of failing templates lacks {want!r}: {e!r}')
+
 
 def main():
     if len(sys.argv) != 3:
