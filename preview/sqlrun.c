@@ -19,6 +19,7 @@ struct sql_db {
 typedef struct sql_ctx {
     const sql_input *inputs; /* the only tables a statement may read */
     size_t n_inputs;
+    const struct sql_db *sdb; /* the tables loaded in it, other nodes' included */
     const char *deny; /* why the authorizer refused, for the error message */
     char deny_buf[160];
     char deny_name[128]; /* the name refused, to find it in the SQL text */
@@ -73,6 +74,14 @@ static int deny(sql_ctx *c, const char *fmt, const char *arg)
     return SQLITE_DENY;
 }
 
+static bool is_loaded_table(const sql_ctx *c, const char *name)
+{
+    for (size_t i = 0; c->sdb && i < c->sdb->n; i++)
+        if (strcmp(c->sdb->names[i], name) == 0)
+            return true;
+    return false;
+}
+
 static int authorize(void *ud, int action, const char *a, const char *b, const char *db,
                      const char *trigger)
 {
@@ -83,6 +92,18 @@ static int authorize(void *ud, int action, const char *a, const char *b, const c
     case SQLITE_RECURSIVE:
         return SQLITE_OK;
     case SQLITE_READ: {
+        /* No database: a CTE or subquery SQLite materialised (count(*)
+         * over it reads it with no column name) — what it was made from
+         * was authorised when it was read — unless the name is a real
+         * table: SQLite also reads a table no column of which is used
+         * that way, and another node's table must stay out of reach. */
+        if (!db && a && !is_loaded_table(c, a) && strncmp(a, "sqlite_", 7) != 0) {
+            bool input = false;
+            for (size_t i = 0; i < c->n_inputs && !input; i++)
+                input = strcmp(c->inputs[i].name, a) == 0;
+            if (!input)
+                return SQLITE_OK;
+        }
         if (db && strcmp(db, "main") != 0)
             return deny(c, "reading from database '%s' is not allowed", db);
         bool input = false;
@@ -520,6 +541,7 @@ pv_table *sql_run(sql_db *sdb, const char *sql, const char *path, const char *no
     sql_ctx ctx = {0};
     ctx.inputs = inputs;
     ctx.n_inputs = n_inputs;
+    ctx.sdb = sdb;
     ctx.reads = reads;
     ctx.cancel = o ? o->cancel : NULL;
     double budget = o && o->budget_s > 0 ? o->budget_s : 1.0;
@@ -608,6 +630,7 @@ bool sql_inspect(const char *sql, const char *path, const char *node_id, const s
     ctx.reads = reads;
     ctx.inputs = inputs;
     ctx.n_inputs = n_inputs;
+    ctx.sdb = sdb;
     sqlite3_stmt *st = NULL;
     bool ok = load_inputs(sdb, inputs, n_inputs, false, NULL, node_id, diags) &&
               prepare(sdb->db, &ctx, sql, path, node_id, &st, diags);

@@ -146,6 +146,26 @@ static void test_double_quotes_are_identifiers(void **state)
     diag_list_free(&d);
 }
 
+/* count(*) over a CTE SQLite materialises reads it with no database and
+ * no column: that is not a read of a table outside the inputs. */
+static void test_count_over_materialised_cte(void **state)
+{
+    (void)state;
+    diag_list d;
+    diag_list_init(&d);
+    pv_table *t = run("WITH x AS (SELECT DISTINCT cust FROM orders) SELECT count(*) AS n FROM x",
+                      1.0, NULL, &d);
+    assert_non_null(t);
+    assert_int_equal(t->n_rows, 1);
+    assert_int_equal(pv_table_cget(t, 0, 0)->v.i, 2);
+    pv_table_unref(t);
+    diag_list_free(&d);
+    diag_list_init(&d);
+    const char *msg = fails("SELECT * FROM sqlite_master", &d);
+    assert_non_null(strstr(msg, "not an input"));
+    diag_list_free(&d);
+}
+
 static void test_attach_refused(void **state)
 {
     (void)state;
@@ -367,6 +387,7 @@ int main(void)
         cmocka_unit_test(test_json_functions),
         cmocka_unit_test(test_error_position),
         cmocka_unit_test(test_double_quotes_are_identifiers),
+        cmocka_unit_test(test_count_over_materialised_cte),
         cmocka_unit_test(test_attach_refused),
         cmocka_unit_test(test_load_extension_refused),
         cmocka_unit_test(test_pragma_and_ddl_refused),
