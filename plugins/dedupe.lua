@@ -19,6 +19,14 @@
 -- or epoch numbers (seconds, or milliseconds with time_unit: ms).  A
 -- record whose time is NULL or not a timestamp is always kept.  The
 -- output keeps the input's columns and order.
+--
+-- No input field can change the result: the helper values (seq, t, k1, ...)
+-- live in tables of their own built from fields named with their table, and
+-- arrival order is row_number() over a plain scan of the input, not its
+-- rowid (a field named rowid would take its place).  The output must be
+-- exactly the input's columns, so the final SELECT cannot carry a row
+-- number to filter on: it sorts the kept records first, in arrival order,
+-- and a LIMIT of their count drops the rest.
 
 -- max_inputs = 1 has validation say "reads one input" at inputs:; this
 -- guard only keeps the template from rendering SQL over a wrong input.
@@ -39,7 +47,8 @@ end
 -- A name for a helper table that is not the input's own name.
 local function free_name(base, taken)
     local name = base
-    while name == taken do
+    -- SQLite's names ignore case: a CTE "timed" would hide a table "Timed".
+    while name:lower() == taken:lower() do
         name = name .. "_"
     end
     return name
@@ -77,14 +86,16 @@ weir.node_type {
         local input = weir.sql_ident(node.inputs[1])
         local timed = free_name("dedupe_timed", node.inputs[1])
         local ranked = free_name("dedupe_ranked", node.inputs[1])
+        local kept = free_name("dedupe_kept", node.inputs[1])
         local keys, parts = {}, {}
         for i, f in ipairs(s.key) do
             keys[#keys + 1] = "           " .. input .. "." .. weir.sql_ident(f) .. " AS k" .. i
             parts[#parts + 1] = "k" .. i
         end
         return table.concat({
+            "-- seq: a record's place in arrival order, its row in a plain scan of " .. input,
             "WITH " .. timed .. " AS (",
-            "    SELECT rowid AS seq,",
+            "    SELECT row_number() OVER () AS seq,",
             -- Qualified: SQLite reads an unknown "name" alone as a string literal.
             "           " .. weir.sql_epoch_seconds(input .. "." .. weir.sql_ident(s.time),
                                                     s.time_unit, 11) .. " AS t,",
@@ -96,13 +107,21 @@ weir.node_type {
             "           lag(t) OVER (PARTITION BY " .. table.concat(parts, ", ") ..
                 " ORDER BY t, seq) AS previous",
             "    FROM " .. timed,
+            "),",
+            kept .. " AS (",
+            "    SELECT seq FROM " .. ranked,
+            "    WHERE t IS NULL OR previous IS NULL OR t - previous > " ..
+                string.format("%d", s.window),
             ")",
-            "SELECT *",
+            "-- The kept records, in arrival order, with exactly the input's columns:",
+            "-- they sort first (numbered by the same scan), and LIMIT drops the rest.",
+            "SELECT " .. input .. ".*",
             "FROM " .. input,
-            "WHERE rowid IN (SELECT seq FROM " .. ranked,
-            "                WHERE t IS NULL OR previous IS NULL OR t - previous > " ..
-                string.format("%d", s.window) .. ")",
-            "ORDER BY rowid",
+            "ORDER BY row_number() OVER () IN (SELECT seq FROM " .. kept .. ") DESC,",
+            "         row_number() OVER ()",
+            -- count(seq): preview's authorizer takes count(*) over a CTE for
+            -- a read of a table that is not an input.
+            "LIMIT (SELECT count(seq) FROM " .. kept .. ")",
         }, "\n")
     end,
 }

@@ -16,7 +16,9 @@
 --
 -- Aggregates are "expression as name", e.g. "count(*) as orders" or
 -- "sum(amount) as revenue": the expression is SQL over the input's
--- columns, the name an identifier.
+-- columns, the name an identifier.  No input field name changes a window
+-- (see render); an input field whose name starts with __weir_ must be
+-- written with its table in an aggregate, "orders"."__weir_t".
 
 local MAX_SECONDS = 31622400 -- 366 days
 local MAX_WINDOWS = 300      -- windows per record for a hopping window: each record is
@@ -95,7 +97,8 @@ end
 
 local function free_name(base, taken)
     local name = base
-    while name == taken do
+    -- SQLite's names ignore case: a CTE "timed" would hide a table "Timed".
+    while name:lower() == taken:lower() do
         name = name .. "_"
     end
     return name
@@ -149,9 +152,18 @@ local function iso(expr)
     return "strftime('%Y-%m-%dT%H:%M:%SZ', " .. expr .. ", 'unixepoch')"
 end
 
--- The SELECT shared by both kinds (hop nil: tumbling).  `windowed` has one
--- row per record and window: every input column, w_t (the record's time in
--- seconds) and w_start (the window's start in seconds).
+-- The SELECT shared by both kinds (hop nil: tumbling).  weir's helper
+-- values live in tables of their own, under names starting with __weir_:
+-- `timed` has each distinct time of the input and its whole seconds
+-- (__weir_t), `windowed` each such time with the start of every window
+-- holding it (__weir_start).  The final SELECT joins the input to
+-- `windowed` on the time and names each helper with its table, so no input
+-- field can take a helper's place (an input field w_start is just a
+-- field), while the aggregates read the input's fields by their names.
+-- The join is on the time value, not a row number, because a record's
+-- windows depend on its time alone and the input has no column of weir's.
+-- An aggregate naming a __weir_ input field bare sees two columns of that
+-- name: SQLite says "ambiguous column name", never picks the wrong one.
 local function render(node, hop)
     local problem = one_input(node) or check_group_by(node.settings.group_by) or
                     check_aggregates(node.settings.aggregates, node)
@@ -160,19 +172,23 @@ local function render(node, hop)
     end
     local s = node.settings
     local input = node.inputs[1]
+    local qinput = weir.sql_ident(input)
+    -- Qualified: SQLite reads an unknown "name" alone as a string literal.
+    local time = qinput .. "." .. weir.sql_ident(s.time)
     local size = s.size
     local timed = free_name("timed", input)
     local hops = free_name("hops", input)
     local windowed = free_name("windowed", input)
+    local start = windowed .. ".__weir_start"
 
     local out = {
-        "       " .. iso("w_start") .. " AS \"window_start\"",
-        "       " .. iso(string.format("w_start + %d", size)) .. " AS \"window_end\"",
+        "       " .. iso(start) .. " AS \"window_start\"",
+        "       " .. iso(string.format("%s + %d", start, size)) .. " AS \"window_end\"",
     }
-    local group = { "w_start" }
+    local group = { start }
     for _, f in ipairs(s.group_by or {}) do
         -- Qualified: SQLite reads an unknown "name" alone as a string literal.
-        local col = windowed .. "." .. weir.sql_ident(f)
+        local col = qinput .. "." .. weir.sql_ident(f)
         out[#out + 1] = "       " .. col .. " AS " .. weir.sql_ident(f)
         group[#group + 1] = col
     end
@@ -183,44 +199,47 @@ local function render(node, hop)
 
     local step = hop or size
     local lines = {
-        "-- w_t: " .. weir.sql_ident(s.time) .. " in whole seconds since 1970-01-01T00:00:00Z",
+        "-- weir's helper columns, always named with their table so that no input field",
+        "-- takes their place: __weir_time, each distinct " .. weir.sql_ident(s.time) .. "; __weir_t, it in",
+        "-- whole seconds since 1970-01-01T00:00:00Z; __weir_start, a window holding it",
         "WITH " .. timed .. " AS (",
-        "    SELECT *,",
-        -- Qualified: SQLite reads an unknown "name" alone as a string literal.
-        "           " .. weir.sql_epoch_seconds(weir.sql_ident(input) .. "." .. weir.sql_ident(s.time),
-                                                s.time_unit, 11) .. " AS w_t",
-        "    FROM " .. weir.sql_ident(input),
+        "    SELECT DISTINCT " .. time .. " AS __weir_time,",
+        "           " .. weir.sql_epoch_seconds(time, s.time_unit, 11) .. " AS __weir_t",
+        "    FROM " .. qinput,
         "),",
     }
     -- The start of the window holding t: t rounded down to a multiple of
     -- the step (also right for times before 1970, where % is negative).
-    local floor = string.format("w_t - (w_t %% %d + %d) %% %d", step, step, step)
+    local floor = string.format("__weir_t - (__weir_t %% %d + %d) %% %d", step, step, step)
     if not hop then
         lines[#lines + 1] = windowed .. " AS ("
-        lines[#lines + 1] = "    SELECT *, " .. floor .. " AS w_start"
+        lines[#lines + 1] = "    SELECT __weir_time, " .. floor .. " AS __weir_start"
         lines[#lines + 1] = "    FROM " .. timed
-        lines[#lines + 1] = "    WHERE w_t IS NOT NULL"
+        lines[#lines + 1] = "    WHERE __weir_t IS NOT NULL"
         lines[#lines + 1] = ")"
     else
         -- Window k back from the latest one that holds t starts k hops
-        -- earlier; keep those that still reach t.
+        -- earlier; the final WHERE keeps those that still reach t.
+        local n = windows_per_record(size, hop)
         lines[#lines + 1] = string.format("-- a record falls in up to %d windows, one starting every %d s",
-                                          windows_per_record(size, hop), hop)
-        lines[#lines + 1] = hops .. "(w_k) AS ("
-        lines[#lines + 1] = string.format("    SELECT 0 UNION ALL SELECT w_k + 1 FROM %s WHERE w_k < %d",
-                                          hops, windows_per_record(size, hop) - 1)
+                                          n, hop)
+        lines[#lines + 1] = hops .. "(__weir_k) AS ("
+        lines[#lines + 1] = string.format("    SELECT 0 UNION ALL SELECT __weir_k + 1 FROM %s WHERE __weir_k < %d",
+                                          hops, n - 1)
         lines[#lines + 1] = "),"
         lines[#lines + 1] = windowed .. " AS ("
-        lines[#lines + 1] = string.format("    SELECT %s.*, %s - %s.w_k * %d AS w_start", timed, floor,
-                                          hops, hop)
+        lines[#lines + 1] = "    SELECT __weir_time, __weir_t,"
+        lines[#lines + 1] = string.format("           %s - __weir_k * %d AS __weir_start", floor, hop)
         lines[#lines + 1] = "    FROM " .. timed .. " CROSS JOIN " .. hops
-        lines[#lines + 1] = "    WHERE w_t IS NOT NULL"
+        lines[#lines + 1] = "    WHERE __weir_t IS NOT NULL"
         lines[#lines + 1] = ")"
     end
     lines[#lines + 1] = "SELECT " .. table.concat(out, ",\n"):sub(8)
-    lines[#lines + 1] = "FROM " .. windowed
+    lines[#lines + 1] = "FROM " .. qinput
+    -- A NULL time matches no window.
+    lines[#lines + 1] = "JOIN " .. windowed .. " ON " .. windowed .. ".__weir_time = " .. time
     if hop then
-        lines[#lines + 1] = string.format("WHERE w_t < w_start + %d", size)
+        lines[#lines + 1] = string.format("WHERE %s.__weir_t < %s + %d", windowed, start, size)
     end
     lines[#lines + 1] = "GROUP BY " .. table.concat(group, ", ")
     lines[#lines + 1] = "ORDER BY " .. table.concat(group, ", ")

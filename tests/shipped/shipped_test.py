@@ -6,8 +6,9 @@ Runs the real weir binary on small pipelines written to a temp folder:
   shipped_test.py WEIR SRCROOT CASE
 
 CASE is one of: sources, sinks, code, filter, select, mask, dedupe, tumbling,
-hopping, tutorial, plugins, inputs.  For each shipped type, `weir preview` output is
-compared with values this script computes on its own (Python's hashlib and
+hopping, tutorial, plugins, inputs, window_fields, dedupe_fields (inputs with
+fields named like the generated SQL's helpers).  For each shipped type,
+`weir preview` output is compared with values this script computes on its own (Python's hashlib and
 hmac for mask, datetime arithmetic for windows and dedupe, a geohash encoder
 of its own for the tutorial), never with weir's earlier output; and
 `weir validate` is run on settings the type's checks must refuse.
@@ -221,7 +222,8 @@ def orders(n=60, seed=7):
 
 
 def public(rows):
-    return [{k: v for k, v in r.items() if not k.startswith('_')} for r in rows]
+    """The records without '_t', the test's own copy of the time."""
+    return [{k: v for k, v in r.items() if k != '_t'} for r in rows]
 
 
 def as_read(rows, over=None):
@@ -697,6 +699,118 @@ def case_hopping():
         expect_invalid(d, f'hopping_window {spec}', needle)
 
 
+# Input fields named like the helper columns weir's generated SQL uses (or
+# used): `w_t`, `w_start` (windows), `rowid`, `seq`, `t` (dedupe), the
+# reserved `__weir_` names, and the CTE names.  None may change a result.
+HELPER_NAMES = ['w_t', 'w_start', 'w_k', 'window_start', 'window_end', 'timed', 'hops',
+                'windowed', '__weir_t', '__weir_start', '__weir_time', '__weir_k']
+
+
+def case_window_fields():
+    # The QA report's record: its own w_start and w_t used to be taken for
+    # the window's (window_start came out NULL).
+    t0 = 1714557600123
+    rec = [{'id': 1, 'w_start': 'x', 'w_t': 5, 'ts': t0}]
+    tr = {'w': {'type': 'tumbling_window', 'inputs': ['orders'], 'time': 'ts', 'size': 1,
+                'time_unit': 'ms', 'aggregates': ['count(*) as n']}}
+    d, _ = orders_pipeline('window_fields_one', tr, None, rec)
+    s = t0 // 1000
+    same_rows(preview(d, 'w'), [{'window_start': iso(s), 'window_end': iso(s + 1), 'n': 1}],
+              'tumbling window over a record with its own w_start and w_t')
+
+    rnd = random.Random(5)
+    rows = []
+    t = BASE
+    for i in range(40):
+        t = t + datetime.timedelta(seconds=rnd.choice([0, 13, 59, 60, 61, 170, 300]))
+        r = {'ts': t.strftime('%Y-%m-%dT%H:%M:%SZ'), 'grp': rnd.choice(['x', 'y']),
+             'amount': rnd.randrange(1, 100), '_t': epoch(t)}
+        for j, name in enumerate(HELPER_NAMES):
+            # Numbers that look like times, so a mix-up shows in the result.
+            r[name] = epoch(BASE) + rnd.randrange(-100000, 100000) * (j + 1)
+        r['w_start'] = rnd.choice(['x', 'not a time', '2024-01-01T00:00:00Z'])
+        rows.append(r)
+    aggs = ['count(*) as n', 'sum(amount) as total', 'sum(w_t) as sum_w_t',
+            'max(w_start) as last_w_start']
+    want_aggs = [('n', len), ('total', lambda rs: sum(r['amount'] for r in rs)),
+                 ('sum_w_t', lambda rs: sum(r['w_t'] for r in rs)),
+                 ('last_w_start', lambda rs: max(r['w_start'] for r in rs))]
+    tr = {'tw': {'type': 'tumbling_window', 'inputs': ['orders'], 'time': 'ts', 'size': 300,
+                 'group_by': ['grp'], 'aggregates': aggs},
+          'hw': {'type': 'hopping_window', 'inputs': ['orders'], 'time': 'ts', 'size': 300,
+                 'hop': 120, 'group_by': ['grp'], 'aggregates': aggs},
+          'by_helper': {'type': 'tumbling_window', 'inputs': ['orders'], 'time': 'ts',
+                        'size': 600, 'group_by': ['w_start', 'w_t'],
+                        'aggregates': ['count(*) as n']},
+          'qualified': {'type': 'hopping_window', 'inputs': ['orders'], 'time': 'ts',
+                        'size': 300, 'hop': 60,
+                        'aggregates': ['min("orders"."__weir_start") as m',
+                                       'max("orders".__weir_t) as m2']},
+          'ambiguous': {'type': 'tumbling_window', 'inputs': ['orders'], 'time': 'ts',
+                        'size': 60, 'aggregates': ['max(__weir_start) as m']}}
+    d, _ = orders_pipeline('window_fields', tr, None, rows)
+    expect_valid(d, 'windows over inputs with helper-like field names')
+    want = windows_expected(rows, 300, 300, ['grp'], want_aggs)
+    check(len(want) > 5, f'window fields: expected several windows, computed {len(want)}')
+    same_rows(preview(d, 'tw'), want, 'tumbling window, input fields named like helpers')
+    same_rows(preview(d, 'hw'), windows_expected(rows, 300, 120, ['grp'], want_aggs),
+              'hopping window, input fields named like helpers')
+    same_rows(preview(d, 'by_helper'),
+              windows_expected(rows, 600, 600, ['w_start', 'w_t'], [('n', len)]),
+              'tumbling window grouped by fields named w_start and w_t')
+    same_rows(preview(d, 'qualified'),
+              windows_expected(rows, 300, 60, [], [
+                  ('m', lambda rs: min(r['__weir_start'] for r in rs)),
+                  ('m2', lambda rs: max(r['__weir_t'] for r in rs))]),
+              'hopping window, aggregates over __weir_ fields named with their table')
+    # An aggregate naming an input field with weir's reserved prefix
+    # unqualified is refused, never read from weir's helper column.
+    expect_preview_error(d, 'ambiguous', 'ambiguous column name: __weir_start')
+
+
+def case_dedupe_fields():
+    # The QA report's records: a field named rowid, the same in each,
+    # used to make dedupe keep all four.
+    def at(h, m, s):
+        return BASE.replace(hour=h, minute=m, second=s)
+    rows = [{'rowid': 1, 'k': k, 'ts': t.strftime('%Y-%m-%dT%H:%M:%SZ'), '_t': epoch(t)}
+            for k, t in (('a', at(10, 0, 0)), ('a', at(10, 0, 10)), ('b', at(10, 0, 20)),
+                         ('a', at(11, 0, 20)))]
+    tr = {'once': {'type': 'dedupe', 'inputs': ['orders'], 'key': ['k'], 'time': 'ts',
+                   'window': 60}}
+    d, _ = orders_pipeline('dedupe_rowid', tr, None, rows)
+    want = dedupe_expected(rows, ['k'], 60)
+    check(len(want) == 3, f'dedupe rowid: the model should keep 3 of 4, kept {len(want)}')
+    same_rows(preview(d, 'once'), public(want), 'dedupe over records with a rowid field')
+
+    # Ties in event time go to the first to arrive, whatever the fields
+    # rowid, oid, _rowid_ (SQLite's names for a row's number) or the
+    # helper names seq, t, previous, k1 hold.
+    rnd = random.Random(3)
+    rows = []
+    for i in range(60):
+        t = BASE + datetime.timedelta(seconds=rnd.choice([0, 0, 30, 30, 90, 200, 200, 400]))
+        r = {'id': i, 'user': rnd.choice(['u1', 'u2']), 'ts': epoch(t), '_t': epoch(t)}
+        for name in ('rowid', 'oid', '_rowid_', 'seq', 't', 'previous', 'k1'):
+            r[name] = 60 - i if name != 't' else epoch(t) - 1000
+        rows.append(r)
+    tr = {'once': {'type': 'dedupe', 'inputs': ['orders'], 'key': ['user'], 'time': 'ts',
+                   'window': 60}}
+    d, _ = orders_pipeline('dedupe_fields', tr, None, rows)
+    want = dedupe_expected(rows, ['user'], 60)
+    check(4 <= len(want) < len(rows) // 2,
+          f'dedupe fields: the data should drop most ({len(want)} of {len(rows)})')
+    same_rows(preview(d, 'once'), public(want), 'dedupe ties over fields named rowid, oid, ...')
+    cols = columns_of(d, 'once')
+    check(cols == list(public(rows)[0]), f'dedupe: the output has the input\'s columns: {cols}')
+    rc, out, err = run(['fmt', d])
+    p = os.path.join(d, 'sql', 'once.sql')
+    if check(rc == 0 and os.path.exists(p), f'weir fmt should write sql/once.sql: {rc} {err}'):
+        with open(p, encoding='utf-8') as f:
+            text = f.read()
+        check('rowid' not in text.lower(), f'sql/once.sql should not use rowid:\n{text}')
+
+
 GEO32 = '0123456789bcdefghjkmnpqrstuvwxyz'
 
 
@@ -788,7 +902,8 @@ def case_plugins():
 CASES = {'sources': case_sources, 'sinks': case_sinks, 'code': case_code,
          'filter': case_filter, 'select': case_select, 'mask': case_mask,
          'dedupe': case_dedupe, 'tumbling': case_tumbling, 'hopping': case_hopping,
-         'tutorial': case_tutorial, 'plugins': case_plugins, 'inputs': case_inputs}
+         'tutorial': case_tutorial, 'plugins': case_plugins, 'inputs': case_inputs,
+         'window_fields': case_window_fields, 'dedupe_fields': case_dedupe_fields}
 
 
 def main():
