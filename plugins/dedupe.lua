@@ -44,16 +44,6 @@ local function check_key(value)
     return weir.check_names(value, "key field")
 end
 
--- A name for a helper table that is not the input's own name.
-local function free_name(base, taken)
-    local name = base
-    -- SQLite's names ignore case: a CTE "timed" would hide a table "Timed".
-    while name:lower() == taken:lower() do
-        name = name .. "_"
-    end
-    return name
-end
-
 weir.node_type {
     kind = "transform",
     name = "dedupe",
@@ -84,9 +74,9 @@ weir.node_type {
         end
         local s = node.settings
         local input = weir.sql_ident(node.inputs[1])
-        local timed = free_name("dedupe_timed", node.inputs[1])
-        local ranked = free_name("dedupe_ranked", node.inputs[1])
-        local kept = free_name("dedupe_kept", node.inputs[1])
+        local timed = weir.sql_fresh_name("dedupe_timed", node.inputs[1])
+        local ranked = weir.sql_fresh_name("dedupe_ranked", node.inputs[1])
+        local kept = weir.sql_fresh_name("dedupe_kept", node.inputs[1])
         local keys, parts = {}, {}
         for i, f in ipairs(s.key) do
             keys[#keys + 1] = "           " .. input .. "." .. weir.sql_ident(f) .. " AS k" .. i

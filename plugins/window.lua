@@ -95,15 +95,6 @@ local function one_input(node)
     return nil
 end
 
-local function free_name(base, taken)
-    local name = base
-    -- SQLite's names ignore case: a CTE "timed" would hide a table "Timed".
-    while name:lower() == taken:lower() do
-        name = name .. "_"
-    end
-    return name
-end
-
 local function windows_per_record(size, hop)
     return (size + hop - 1) // hop
 end
@@ -176,9 +167,9 @@ local function render(node, hop)
     -- Qualified: SQLite reads an unknown "name" alone as a string literal.
     local time = qinput .. "." .. weir.sql_ident(s.time)
     local size = s.size
-    local timed = free_name("timed", input)
-    local hops = free_name("hops", input)
-    local windowed = free_name("windowed", input)
+    local timed = weir.sql_fresh_name("timed", input)
+    local hops = weir.sql_fresh_name("hops", input)
+    local windowed = weir.sql_fresh_name("windowed", input)
     local start = windowed .. ".__weir_start"
 
     local out = {

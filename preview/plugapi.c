@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <mbedtls/sha256.h>
 #include <mbedtls/version.h>
@@ -252,6 +253,39 @@ static int env_load(lua_State *L)
     return lua_gettop(L);
 }
 
+/* weir.sql_fresh_name(base, taken): base, or base with '_' appended until
+ * it differs from every name in taken (a string or an array of strings)
+ * ignoring case, as SQLite compares names: a template's CTE must not hide
+ * an input table. */
+static int api_sql_fresh_name(lua_State *L)
+{
+    luaL_checkstring(L, 1);
+    if (!lua_isstring(L, 2))
+        luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
+    lua_pushvalue(L, 1); /* 3: the candidate */
+    for (;;) {
+        const char *cand = lua_tostring(L, 3);
+        bool clash = false;
+        lua_Integer n = lua_isstring(L, 2) ? 1 : (lua_Integer)lua_rawlen(L, 2);
+        for (lua_Integer i = 1; i <= n && !clash; i++) {
+            if (lua_isstring(L, 2))
+                lua_pushvalue(L, 2);
+            else
+                lua_rawgeti(L, 2, i);
+            const char *name = lua_tostring(L, -1);
+            clash = name && strcasecmp(name, cand) == 0;
+            lua_pop(L, 1);
+        }
+        if (!clash)
+            return 1;
+        if (lua_rawlen(L, 3) > PLUGIN_NAME_FRESH_MAX)
+            return luaL_error(L, "weir.sql_fresh_name: no free name from '%s'", lua_tostring(L, 1));
+        lua_pushliteral(L, "_");
+        lua_concat(L, 2); /* 3 .. "_" */
+    }
+}
+
 /* The functions that need no upvalues. */
 static const luaL_Reg api_functions[] = {
     {"sql_ident", api_sql_ident},
@@ -260,6 +294,7 @@ static const luaL_Reg api_functions[] = {
     {"split_alias", api_split_alias},
     {"sql_epoch_seconds", api_sql_epoch_seconds},
     {"check_names", api_check_names},
+    {"sql_fresh_name", api_sql_fresh_name},
     {NULL, NULL},
 };
 
@@ -498,8 +533,8 @@ const char *plugapi_sql_problem(lua_State *L, int idx, char *buf, size_t size)
     else if (blank == len)
         snprintf(buf, size, "sql(node) returned no SQL (%s)", len ? "only white space" : "\"\"");
     else if (len > PLUGIN_SQL_MAX)
-        snprintf(buf, size, "sql(node) returned %zu bytes of SQL; the limit is %d",
-                 len, PLUGIN_SQL_MAX);
+        snprintf(buf, size, "sql(node) returned %zu bytes of SQL; the limit is %d", len,
+                 PLUGIN_SQL_MAX);
     else
         return NULL;
     return buf;

@@ -18,6 +18,9 @@
 #include "model.h"
 
 enum { PLUGIN_API_VERSION = 1 };
+/* weir.sql_fresh_name gives up past a name this long (an array of
+ * thousands of near-identical names). */
+enum { PLUGIN_NAME_FRESH_MAX = 1024 };
 
 /* Run a plugin file's text in b, in a fresh global environment of its own
  * (reads fall through to the sandbox's globals; writes stay in the file's

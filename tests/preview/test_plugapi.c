@@ -194,6 +194,15 @@ static void test_check_names(void **state)
                         "expected a list of group_by field names, got a string");
 }
 
+static void test_sql_fresh_name(void **state)
+{
+    (void)state;
+    assert_string_equal(expr("weir.sql_fresh_name('timed', 'orders')"), "timed");
+    assert_string_equal(expr("weir.sql_fresh_name('timed', 'Timed')"), "timed_");
+    assert_string_equal(expr("weir.sql_fresh_name('t', {'a', 'T', 't_', 'b'})"), "t__");
+    assert_string_equal(expr("weir.sql_fresh_name('t', {})"), "t");
+}
+
 static void test_capability(void **state)
 {
     (void)state;
@@ -393,6 +402,7 @@ int main(void)
         cmocka_unit_test(test_sql_epoch_seconds),
         cmocka_unit_test(test_sql_epoch_seconds_in_sqlite),
         cmocka_unit_test(test_check_names),
+        cmocka_unit_test(test_sql_fresh_name),
         cmocka_unit_test(test_capability),
         cmocka_unit_test(test_declarations),
         cmocka_unit_test(test_budgets),
