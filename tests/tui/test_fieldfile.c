@@ -1,7 +1,7 @@
 /* A file setting typed into the properties form (tui/fieldcheck.c): a path
  * inside the pipeline folder that does not exist yet is accepted, with a
  * warning from field_check_note; a path outside the folder never is (.., an
- * absolute path, a symlink out).  Each test makes its folder with mkdtemp. */
+ * absolute path, a symlink out).  Each test makes its folder under $TMPDIR (tests/tmpdir.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "../tmpdir.h"
 #include "fieldcheck.h"
 
 static const setting_spec sample = {.name = "sample", .type = SETTING_FILE, .help = "h"};
@@ -35,9 +36,7 @@ static void write_file(const char *dir, const char *rel, const char *text)
 static int setup(void **state)
 {
     fixture *fx = calloc(1, sizeof(*fx));
-    const char *tmp = getenv("TMPDIR");
-    snprintf(fx->dir, sizeof(fx->dir), "%s/weir-fieldfile.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(fx->dir))
+    if (!test_mkdtemp(fx->dir, sizeof(fx->dir), "weir-fieldfile"))
         return -1;
     char sub[600];
     snprintf(sub, sizeof(sub), "%s/samples", fx->dir);
