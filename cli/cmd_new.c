@@ -16,6 +16,7 @@
 #include "fsutil.h"
 #include "load.h"
 #include "util.h"
+#include "vcs_merge.h"
 #include "writer.h"
 
 enum { SAMPLE_ORDERS = 200, NAME_MAX_LEN = 63 };
@@ -65,7 +66,6 @@ static const char mask_lua[] =
 /* .weir/ ignores itself, so the pipeline needs no .gitignore of its own
  * (which weir commit would leave untracked: it is not an artifact). */
 static const char gitignore[] = "*\n";
-static const char gitattributes[] = "pipeline.yaml merge=weir\nlayout.yaml merge=weir\n";
 
 /* xorshift32: the sample data is the same on every machine and every run. */
 static uint32_t next_random(uint32_t *state)
@@ -306,7 +306,7 @@ int cmd_new(int argc, char **argv)
         {"lua/mask.lua", xstrdup(mask_lua), "the Lua transform"},
         {"samples/orders.jsonl", sample_orders(), "200 sample orders"},
         {".weir/.gitignore", xstrdup(gitignore), "keeps .weir/ (local state) out of git"},
-        {".gitattributes", xstrdup(gitattributes), "merges pipeline files with weir"},
+        {".gitattributes", xstrdup(VCS_GITATTRIBUTES), "merges pipeline files with weir"},
     };
     pipeline_free(&p);
     const size_t n_files = sizeof(files) / sizeof(files[0]);

@@ -97,8 +97,14 @@ static char *dir_of(const char *path)
     return xstrndup(path, (size_t)(slash - path));
 }
 
-int fs_write_atomic(const char *path, const char *data, size_t len, char *err, size_t err_size)
+/* The temporary file written and synced, then put in place: renamed over
+ * path, or (replace false) linked, which never replaces a file made
+ * meanwhile.  Returns 0, 1 when !replace and path exists, -1 on error. */
+static int write_via_temp(const char *path, const char *data, size_t len, bool replace, char *err,
+                          size_t err_size)
 {
+    if (!replace && access(path, F_OK) == 0)
+        return 1; /* no temporary file for nothing; link() below still guards the race */
     char *dir = dir_of(path);
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
@@ -138,10 +144,20 @@ int fs_write_atomic(const char *path, const char *data, size_t len, char *err, s
         goto fail;
     }
     fd = -1;
-    if (rename(tmp, path) != 0) {
-        snprintf(err, err_size, "cannot replace %s: %s", path, strerror(errno));
+    int placed = replace ? rename(tmp, path) : link(tmp, path);
+    if (placed != 0 && !replace && errno == EEXIST) {
+        unlink(tmp);
+        free(tmp);
+        free(dir);
+        return 1;
+    }
+    if (placed != 0) {
+        snprintf(err, err_size, "cannot %s %s: %s", replace ? "replace" : "create", path,
+                 strerror(errno));
         goto fail;
     }
+    if (!replace)
+        unlink(tmp); /* path is the link that stays */
     /* Make the rename itself durable. */
     int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {
@@ -159,6 +175,16 @@ fail_early:
     free(tmp);
     free(dir);
     return -1;
+}
+
+int fs_write_atomic(const char *path, const char *data, size_t len, char *err, size_t err_size)
+{
+    return write_via_temp(path, data, len, true, err, err_size);
+}
+
+int fs_write_new(const char *path, const char *data, size_t len, char *err, size_t err_size)
+{
+    return write_via_temp(path, data, len, false, err, err_size);
 }
 
 int fs_mkdirs(const char *path, char *err, size_t err_size)
@@ -191,8 +217,8 @@ bool fs_starts_with(const char *path, const char *prefix)
         return false;
     size_t want = strlen(prefix);
     char buf[256];
-    bool same = want <= sizeof(buf) && fread(buf, 1, want, f) == want &&
-                memcmp(buf, prefix, want) == 0;
+    bool same =
+        want <= sizeof(buf) && fread(buf, 1, want, f) == want && memcmp(buf, prefix, want) == 0;
     fclose(f);
     return same;
 }

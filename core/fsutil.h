@@ -1,7 +1,8 @@
 /* fsutil: file reading with a size limit, atomic writes, and the checks that
  * keep weir inside the pipeline folder.
  *
- * Every file weir writes goes through fs_write_atomic: a temporary file in
+ * Every file weir writes goes through fs_write_atomic (or fs_write_new,
+ * which never replaces): a temporary file in
  * the same folder, fsync, rename, fsync of the folder.  A kill at any moment
  * leaves either the old bytes or the new ones, never a truncated file. */
 #ifndef WEIR_FSUTIL_H
@@ -18,6 +19,11 @@ int fs_read_file(const char *path, size_t max_bytes, char **data, size_t *len, c
 
 /* Write data atomically to path.  Returns 0, or -1 with a message in err. */
 int fs_write_atomic(const char *path, const char *data, size_t len, char *err, size_t err_size);
+
+/* The same, but only when path does not exist: an existing file (or one
+ * made meanwhile) is never replaced.  Returns 0 written, 1 path exists,
+ * -1 with a message in err. */
+int fs_write_new(const char *path, const char *data, size_t len, char *err, size_t err_size);
 
 /* mkdir -p for a folder (mode 0777 & ~umask). */
 int fs_mkdirs(const char *path, char *err, size_t err_size);

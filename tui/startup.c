@@ -2,12 +2,10 @@
  * pipeline where there is none (a starter as `weir new` makes it, or an
  * empty one), and recover unsaved edits from the journal, showing what
  * they are. */
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -15,6 +13,7 @@
 #include "fsutil.h"
 #include "journal.h"
 #include "util.h"
+#include "vcs_merge.h"
 
 /* The kept journal on offer (its N in DIR/.weir/journal.N); ctx of the
  * question.  At start-up the last session's journal was set aside, so this
@@ -162,73 +161,16 @@ static bool run_weir_new(const char *dir, const char *name, char *err, size_t er
     return rc == 0;
 }
 
-/* The same text as `weir new` writes (cli/cmd_new.c, `gitattributes`;
- * docs/git.md): git merges the pipeline files with weir's merge driver.
- * Keep the two in step; tests/e2e/startup_empty_git.sh compares them. */
-static const char gitattributes[] = "pipeline.yaml merge=weir\nlayout.yaml merge=weir\n";
-
-/* Write DIR/.gitattributes for a pipeline created from the canvas: whole or
- * not at all (a temporary file, fsync, then link), and never over an
- * existing one, whatever it holds (the user's file: left as it is, and
- * nothing said).  false with the reason in err. */
+/* DIR/.gitattributes for a pipeline created from the canvas, as `weir new`
+ * writes it (VCS_GITATTRIBUTES): atomically, and never over an existing
+ * one, whatever it holds (the user's file is left as it is, nothing
+ * said).  false with the reason in err. */
 static bool write_gitattributes(const char *dir, char *err, size_t err_size)
 {
     char *path = fs_join(dir, ".gitattributes");
-    char *tmp = fs_join(dir, ".gitattributes.weir-tmp-XXXXXX");
-    bool ok = false;
-    int fd = -1;
-    if (fs_exists(path)) {
-        ok = true;
-        goto out;
-    }
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        snprintf(err, err_size, "cannot create a temporary file in %s: %s", dir, strerror(errno));
-        goto out;
-    }
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
-    size_t len = sizeof(gitattributes) - 1, off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, gitattributes + off, len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0) {
-            snprintf(err, err_size, "cannot write %s: %s", tmp, strerror(errno));
-            goto drop;
-        }
-        off += (size_t)w;
-    }
-    if (fsync(fd) != 0) {
-        snprintf(err, err_size, "cannot sync %s: %s", tmp, strerror(errno));
-        goto drop;
-    }
-    int rc = close(fd);
-    fd = -1;
-    if (rc != 0) {
-        snprintf(err, err_size, "cannot close %s: %s", tmp, strerror(errno));
-        goto drop;
-    }
-    /* link, not rename: a .gitattributes made meanwhile is kept */
-    if (link(tmp, path) == 0 || errno == EEXIST) {
-        ok = true;
-        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-            fsync(dfd);
-            close(dfd);
-        }
-    } else {
-        snprintf(err, err_size, "cannot create %s: %s", path, strerror(errno));
-    }
-drop:
-    if (fd >= 0)
-        close(fd);
-    unlink(tmp);
-out:
-    free(tmp);
+    int rc = fs_write_new(path, VCS_GITATTRIBUTES, strlen(VCS_GITATTRIBUTES), err, err_size);
     free(path);
-    return ok;
+    return rc >= 0;
 }
 
 static int create_done(app *a, int key, void *ctx)

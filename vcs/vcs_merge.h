@@ -17,6 +17,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The .gitattributes lines that make git merge a pipeline's files with
+ * this driver (docs/git.md); `weir new` and the canvas's new pipeline
+ * write them. */
+#define VCS_GITATTRIBUTES "pipeline.yaml merge=weir\nlayout.yaml merge=weir\n"
+
 typedef enum merge_kind { MERGE_PIPELINE, MERGE_LAYOUT } merge_kind;
 
 typedef struct merge_result {

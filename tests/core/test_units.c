@@ -336,6 +336,34 @@ static void test_fs_write_atomic(void **state)
     free(root);
 }
 
+/* fs_write_new: written whole when the file is not there; an existing file
+ * is never replaced, and no temporary file is left either way. */
+static void test_fs_write_new(void **state)
+{
+    (void)state;
+    char *root = temp_dir();
+    char *path = fs_join(root, ".gitattributes");
+    char err[256], *data;
+    size_t len;
+    assert_int_equal(fs_write_new(path, "mine\n", 5, err, sizeof(err)), 0);
+    assert_int_equal(fs_read_file(path, 1024, &data, &len, err, sizeof(err)), 0);
+    assert_string_equal(data, "mine\n");
+    free(data);
+    assert_int_equal(count_entries(root), 1);
+    assert_int_equal(fs_write_new(path, "theirs\n", 7, err, sizeof(err)), 1);
+    assert_int_equal(fs_read_file(path, 1024, &data, &len, err, sizeof(err)), 0);
+    assert_string_equal(data, "mine\n");
+    free(data);
+    assert_int_equal(count_entries(root), 1);
+    char *bad = fs_join(root, "no/such/f");
+    assert_int_equal(fs_write_new(bad, "x", 1, err, sizeof(err)), -1);
+    assert_int_equal(count_entries(root), 1);
+    free(bad);
+    free(path);
+    remove_tree(root);
+    free(root);
+}
+
 static void test_fs_read_file_limit(void **state)
 {
     (void)state;
@@ -444,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_strbuf),
         cmocka_unit_test(test_fs_check_inside),
         cmocka_unit_test(test_fs_write_atomic),
+        cmocka_unit_test(test_fs_write_new),
         cmocka_unit_test(test_fs_read_file_limit),
         cmocka_unit_test(test_fs_helpers),
         cmocka_unit_test(test_id_index),
