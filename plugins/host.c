@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "decl.h"
+#include "memo.h"
 #include "fsutil.h"
 #include "luarun.h"
 #include "model.h"
@@ -41,6 +42,7 @@ typedef struct allow_entry {
 
 struct plugin_host {
     node_registry reg;
+    memo *answers; /* check() and sql(node) answers by node: see memo.h */
     lua_box *boxes[ORIGIN_COUNT];
     type_extra *extras; /* parallel to reg.types */
     pending *pend;
@@ -593,11 +595,13 @@ static char *host_check(void *host, const node_type *t, const setting_spec *s, c
     int ref = x->check_refs[s - t->settings];
     if (ref == LUA_NOREF)
         return NULL;
+    char *msg = NULL;
+    if (memo_get(h->answers, t, s, n, &msg, NULL))
+        return msg;
     lua_State *L = luabox_state(h->boxes[x->box]);
     int top = lua_gettop(L);
     call_args a = {ref, n, t, s, v};
     char err[ERR_SIZE];
-    char *msg = NULL;
     if (!call_plugin(h, x, &a, err, sizeof(err))) {
         msg = xasprintf("check failed: %s", err);
     } else if (lua_type(L, -1) == LUA_TSTRING) {
@@ -608,6 +612,7 @@ static char *host_check(void *host, const node_type *t, const setting_spec *s, c
                         t->line, s->name, decl_type_phrase(lua_type(L, -1)));
     }
     lua_settop(L, top);
+    memo_put(h->answers, t, s, n, msg, NULL);
     return msg;
 }
 
@@ -620,11 +625,13 @@ static char *host_render_sql(void *host, const node_type *t, const node *n, char
         *error = xasprintf("%s type '%s' has no sql(node)", node_kind_name(t->kind), t->name);
         return NULL;
     }
+    char *sql = NULL;
+    if (memo_get(h->answers, t, NULL, n, &sql, error))
+        return sql;
     lua_State *L = luabox_state(h->boxes[x->box]);
     int top = lua_gettop(L);
     call_args a = {x->sql_ref, n, t, NULL, NULL};
     char err[ERR_SIZE];
-    char *sql = NULL;
     char why[160];
     if (!call_plugin(h, x, &a, err, sizeof(err)))
         *error = xstrdup(err);
@@ -633,6 +640,7 @@ static char *host_render_sql(void *host, const node_type *t, const node *n, char
     else
         sql = xstrdup(lua_tostring(L, -1));
     lua_settop(L, top);
+    memo_put(h->answers, t, NULL, n, sql, *error);
     return sql;
 }
 
@@ -677,6 +685,7 @@ plugin_host *plugin_host_load(const char *pipeline_dir, const plugin_host_option
 {
     double t0 = now_us();
     plugin_host *h = xcalloc(1, sizeof(*h));
+    h->answers = memo_new();
     diag_list_init(&h->reg.problems);
     char *config = o && o->config_dir ? (*o->config_dir ? xstrdup(o->config_dir) : NULL)
                                       : default_config_dir();
@@ -759,6 +768,7 @@ void plugin_host_free(plugin_host *h)
         return;
     if (node_registry_current() == &h->reg)
         node_registry_use(NULL);
+    memo_free(h->answers);
     for (int i = 0; i < ORIGIN_COUNT; i++)
         luabox_free(h->boxes[i]);
     for (size_t i = 0; i < h->reg.n_files; i++) {

@@ -981,6 +981,61 @@ static void test_check_callback(void **state)
     plugin_host_free(h);
 }
 
+/* The canvas validates after every edit: an unchanged node's check() and
+ * sql(node) are answered from memory, a changed one runs the plugin again. */
+static const char counting_lua[] =
+    "local calls, renders = 0, 0\n"
+    "weir.node_type {\n"
+    "    kind = 'transform', name = 'counted', title = 'C', description = 'd',\n"
+    "    settings = { { name = 'a', type = 'string',\n"
+    "        check = function(v) calls = calls + 1; return 'call ' .. calls end } },\n"
+    "    sql = function(node)\n"
+    "        renders = renders + 1\n"
+    "        return 'SELECT ' .. renders .. ' AS r FROM ' .. weir.sql_ident(node.inputs[1])\n"
+    "    end,\n"
+    "}\n";
+
+static void test_answers_remembered(void **state)
+{
+    (void)state;
+    put("pipe", "counted.lua", counting_lua);
+    plugin_host *h = load();
+    node_registry *r = plugin_host_registry(h);
+    const node_type *t = find(r, NODE_TRANSFORM, "counted");
+    const setting_spec *sa = setting(t, "a");
+    node n;
+    make_node(&n, NODE_TRANSFORM, "counted");
+    node_set_setting(&n, "a", "x");
+    char *msg = r->check(r->host, t, sa, &n, node_setting(&n, "a"));
+    assert_string_equal(msg, "call 1");
+    free(msg);
+    msg = r->check(r->host, t, sa, &n, node_setting(&n, "a"));
+    assert_string_equal(msg, "call 1"); /* remembered: the plugin did not run */
+    free(msg);
+    char *err = NULL, *sql = r->render_sql(r->host, t, &n, &err);
+    assert_non_null(strstr(sql, "SELECT 1 AS r"));
+    free(sql);
+    sql = r->render_sql(r->host, t, &n, &err);
+    assert_non_null(strstr(sql, "SELECT 1 AS r"));
+    free(sql);
+    /* A changed setting, then a changed input: asked again. */
+    node_set_setting(&n, "a", "y");
+    msg = r->check(r->host, t, sa, &n, node_setting(&n, "a"));
+    assert_string_equal(msg, "call 2");
+    free(msg);
+    sql = r->render_sql(r->host, t, &n, &err);
+    assert_non_null(strstr(sql, "SELECT 2 AS r"));
+    free(sql);
+    free(n.inputs[0]);
+    n.inputs[0] = xstrdup("elsewhere");
+    sql = r->render_sql(r->host, t, &n, &err);
+    assert_non_null(strstr(sql, "SELECT 3 AS r FROM \"elsewhere\""));
+    free(sql);
+    assert_null(err);
+    node_free(&n);
+    plugin_host_free(h);
+}
+
 static void test_render_sql(void **state)
 {
     (void)state;
@@ -1175,6 +1230,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_files_do_not_share_globals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_callback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_render_sql, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_answers_remembered, setup, teardown),
         cmocka_unit_test_setup_teardown(test_max_inputs_validation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shipped_set_loads, setup, teardown),
     };
