@@ -6,6 +6,11 @@
 #include "codecheck.h"
 #include "validate.h"
 
+static void use_plugins(void *dir)
+{
+    cli_use_plugins(dir, NULL);
+}
+
 static void print_json(const diag_list *diags, bool valid)
 {
     json_t *list = json_array();
@@ -60,15 +65,15 @@ int cmd_validate(int argc, char **argv)
         return cli_usage_error("validate", "--format is text or json, not '%s'", format);
     if (!dir)
         dir = ".";
-    /* The pipeline's own plugins are part of it: their problems are
-     * counted below; the user's and the shipped ones only warn. */
-    cli_use_plugins(dir, NULL);
-    cli_report_plugin_problems(dir, stderr, false);
-
+    /* The node types' plugins load on the loader's second thread while
+     * pipeline.yaml is read.  The pipeline's own plugins are part of it:
+     * their problems are counted below; the user's and the shipped ones
+     * only warn. */
     pipeline p;
     diag_list diags;
     diag_list_init(&diags);
-    bool loaded = pipeline_check_folder(dir, &p, &diags);
+    bool loaded = pipeline_check_folder_with(dir, use_plugins, (void *)dir, &p, &diags);
+    cli_report_plugin_problems(dir, stderr, false);
     if (loaded) {
         cli_pipeline_plugin_problems(&diags);
         diag_list_sort(&diags);

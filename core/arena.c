@@ -148,6 +148,29 @@ char *arena_strndup(arena *a, const char *s, size_t n)
     return p;
 }
 
+void arena_adopt(arena *into, arena *from)
+{
+    if (!from)
+        return;
+    if (from->last) {
+        /* Link from's blocks behind into's newest, which keeps its free
+         * room for into's next pieces. */
+        arena_block *oldest = from->last;
+        while (oldest->prev)
+            oldest = oldest->prev;
+        if (into->last) {
+            oldest->prev = into->last->prev;
+            into->last->prev = from->last;
+        } else {
+            into->last = from->last;
+            into->next = from->next;
+            into->end = from->end;
+        }
+    }
+    into->used += from->used;
+    free(from);
+}
+
 size_t arena_used(const arena *a)
 {
     return a->used;

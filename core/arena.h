@@ -30,6 +30,10 @@ void *arena_alloc(arena *a, size_t size);
 /* A NUL-terminated copy of s[0..n) (s need not be NUL-terminated). */
 char *arena_strndup(arena *a, const char *s, size_t n);
 
+/* Move every block of `from` into `into` and free `from`: what was
+ * allocated from either now lives until arena_free(into). */
+void arena_adopt(arena *into, arena *from);
+
 /* Bytes handed out so far (for tests and the benchmark). */
 size_t arena_used(const arena *a);
 

@@ -1,6 +1,7 @@
 #include "load.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,9 +10,11 @@
 #include "arena.h"
 #include "comments.h"
 #include "fsutil.h"
+#include "spawn.h"
 #include "idindex.h"
 #include "util.h"
 #include "yaml_read.h"
+#include "yaml_split.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -297,19 +300,13 @@ static size_t count_nodes(const value *root)
     return n;
 }
 
-/* comments: keep the files' comments in the model (comments.h), for
- * callers that may write the files back.  ids: when not NULL and the text
- * loads, receives the index of the nodes' ids (for layout.yaml), which the
- * caller frees. */
-static bool load_pipeline_text(const char *data, size_t len, const char *dir, pipeline *p,
-                               diag_list *diags, bool comments, id_index *ids)
+/* Build p from pipeline.yaml's tree, which p keeps.  comments: keep the
+ * file's comments in the model (comments.h), for callers that may write
+ * the files back.  ids: when not NULL, receives the index of the nodes'
+ * ids (for layout.yaml), which the caller frees. */
+static void load_pipeline_doc(yaml_doc doc, pipeline *p, diag_list *diags, bool comments,
+                              id_index *ids)
 {
-    pipeline_init(p);
-    p->dir = xstrdup(dir ? dir : ".");
-    p->version = 1;
-    yaml_doc doc;
-    if (!yaml_doc_read(data, len, PIPELINE_FILE, comments, &doc, diags))
-        return false;
     loader l = {PIPELINE_FILE, diags, p, {0}, doc.mem};
     size_t expected = count_nodes(&doc.root);
     id_index_init(&l.ids, expected);
@@ -325,19 +322,36 @@ static bool load_pipeline_text(const char *data, size_t len, const char *dir, pi
         *ids = l.ids;
     else
         id_index_free(&l.ids);
+}
+
+static void pipeline_begin(pipeline *p, const char *dir)
+{
+    pipeline_init(p);
+    p->dir = xstrdup(dir ? dir : ".");
+    p->version = 1;
+}
+
+static bool load_pipeline_text(const char *data, size_t len, const char *dir, pipeline *p,
+                               diag_list *diags, bool comments)
+{
+    pipeline_begin(p, dir);
+    yaml_doc doc;
+    if (!yaml_doc_read(data, len, PIPELINE_FILE, comments, &doc, diags))
+        return false;
+    load_pipeline_doc(doc, p, diags, comments, NULL);
     return true;
 }
 
 bool pipeline_load_buffer(const char *data, size_t len, const char *dir, pipeline *p,
                           diag_list *diags)
 {
-    return load_pipeline_text(data, len, dir, p, diags, true, NULL);
+    return load_pipeline_text(data, len, dir, p, diags, true);
 }
 
 bool pipeline_load_buffer_with(const char *data, size_t len, const char *dir,
                                const load_options *opts, pipeline *p, diag_list *diags)
 {
-    return load_pipeline_text(data, len, dir, p, diags, !(opts && opts->skip_comments), NULL);
+    return load_pipeline_text(data, len, dir, p, diags, !(opts && opts->skip_comments));
 }
 
 static bool read_xy(loader *l, const value *v, const char *name, int *out)
@@ -452,18 +466,26 @@ bool pipeline_load(const char *dir, pipeline *p, diag_list *diags)
     return pipeline_load_with(dir, NULL, p, diags);
 }
 
-/* layout.yaml, read and parsed on a second thread while this one loads
- * pipeline.yaml: until its positions are applied to the nodes, neither file
- * needs the other, and the two libyaml parses are most of a load's time
+/* The second thread of a load.  It runs the caller's work meanwhile
+ * (load_options), lists the folders the file checks will look in, helps read pipeline.yaml's pieces
+ * when it is read in pieces (yaml_split.h), then reads and parses layout.yaml, which nothing needs
+ * until its positions are applied to the built model: so the first thread
+ * builds (and a validating caller checks) the model meanwhile
  * (bench/README.md, "validate and fmt").  The thread touches nothing but
- * its job; the caller reads the job after joining it. */
+ * its job; the first thread reads the job's results after joining it. */
 typedef struct layout_job {
+    void (*meanwhile)(void *ctx); /* in: the caller's work (load_options) */
+    void *meanwhile_ctx;
     char *path;             /* in: the file */
     bool comments;          /* in: keep its comments */
-    fs_dir_cache *listings; /* in: folders to list meanwhile (load_options) */
-    bool parsed;            /* out: doc holds the tree */
-    yaml_doc doc;           /* out */
-    diag_list diags;        /* out: read and parse errors */
+    fs_dir_cache *listings; /* in: folders to list (load_options) */
+    yaml_split *pieces;     /* in: pipeline.yaml's pieces, or NULL */
+    /* out, as soon as known: layout.yaml's pieces, which the first thread
+     * helps read once it is done with the model; freed after the join */
+    _Atomic(yaml_split *) layout_pieces;
+    bool parsed;     /* out: doc holds the tree */
+    yaml_doc doc;    /* out */
+    diag_list diags; /* out: read and parse errors */
 } layout_job;
 
 static void *layout_job_run(void *arg)
@@ -474,55 +496,97 @@ static void *layout_job_run(void *arg)
     char err[256];
     /* Listing 8,000 files costs the kernel milliseconds: do it here too. */
     static const char *const folders[] = {"", "sql", "lua", "samples"};
+    if (job->meanwhile)
+        job->meanwhile(job->meanwhile_ctx);
     for (size_t i = 0; job->listings && i < COUNT(folders); i++)
         fs_dir_cache_prefetch(job->listings, folders[i]);
+    if (job->pieces)
+        yaml_split_work(job->pieces); /* also says: the above is done */
     if (!fs_exists(job->path))
         return NULL; /* a pipeline need not have a layout yet */
     if (fs_read_file(job->path, YAML_MAX_FILE_BYTES, &data, &len, err, sizeof(err)) != 0) {
         diag_add(&job->diags, DIAG_ERROR, LAYOUT_FILE, 1, 1, NULL, "%s", err);
         return NULL;
     }
-    job->parsed = yaml_doc_read(data, len, LAYOUT_FILE, job->comments, &job->doc, &job->diags);
+    yaml_split *pieces = job->comments ? NULL : yaml_split_plan(data, len, LAYOUT_FILE, NULL);
+    if (pieces) {
+        atomic_store(&job->layout_pieces, pieces);
+        yaml_split_work(pieces);
+        job->parsed = yaml_split_finish(pieces, 1, &job->doc);
+    }
+    if (!job->parsed)
+        job->parsed = yaml_doc_read(data, len, LAYOUT_FILE, job->comments, &job->doc, &job->diags);
     free(data);
     return NULL;
+}
+
+/* Parse pipeline.yaml's text: in pieces with the second thread when the
+ * text is big and comments are not kept, else in one go. */
+static bool parse_pipeline(const char *data, size_t len, layout_job *job, bool comments,
+                           yaml_doc *doc, diag_list *diags)
+{
+    if (job->pieces) {
+        yaml_split_work(job->pieces);
+        /* Two workers: this thread and, once its listings are done, the
+         * second (or this one again when there is no second thread). */
+        if (yaml_split_finish(job->pieces, 2, doc))
+            return true;
+    }
+    return yaml_doc_read(data, len, PIPELINE_FILE, comments, doc, diags);
 }
 
 bool pipeline_load_with(const char *dir, const load_options *opts, pipeline *p, diag_list *diags)
 {
     bool comments = !(opts && opts->skip_comments);
-    layout_job job;
-    memset(&job, 0, sizeof(job));
-    job.path = fs_join(dir, LAYOUT_FILE);
-    job.comments = comments;
-    job.listings = opts ? opts->listings : NULL;
-    diag_list_init(&job.diags);
-    pthread_t thread;
-    bool threaded = pthread_create(&thread, NULL, layout_job_run, &job) == 0;
-    if (!threaded)
-        layout_job_run(&job); /* no thread to be had: one after the other */
-
+    pipeline_begin(p, dir);
     char *path = fs_join(dir, PIPELINE_FILE);
-    char *data;
-    size_t len;
+    char *data = NULL;
+    size_t len = 0;
     char err[256];
-    bool ok = false;
-    id_index ids;
-    pipeline_init(p);
-    if (fs_read_file(path, YAML_MAX_FILE_BYTES, &data, &len, err, sizeof(err)) != 0) {
+    bool readable = fs_read_file(path, YAML_MAX_FILE_BYTES, &data, &len, err, sizeof(err)) == 0;
+    if (!readable) {
         if (!fs_exists(path))
             diag_add(diags, DIAG_ERROR, PIPELINE_FILE, 0, 0, NULL,
                      "no such file (not a pipeline folder? create one with: weir new %s)", dir);
         else
             diag_add(diags, DIAG_ERROR, PIPELINE_FILE, 1, 1, NULL, "%s", err);
-        p->dir = xstrdup(dir);
-    } else {
-        ok = load_pipeline_text(data, len, dir, p, diags, comments, &ids);
-        free(data);
     }
     free(path);
 
-    if (threaded)
+    layout_job job;
+    memset(&job, 0, sizeof(job));
+    job.path = fs_join(dir, LAYOUT_FILE);
+    job.comments = comments;
+    job.listings = opts ? opts->listings : NULL;
+    job.meanwhile = opts ? opts->meanwhile : NULL;
+    job.meanwhile_ctx = opts ? opts->meanwhile_ctx : NULL;
+    job.pieces = readable && !comments ? yaml_split_plan(data, len, PIPELINE_FILE, NULL) : NULL;
+    diag_list_init(&job.diags);
+    pthread_t thread;
+    bool threaded = spawn_thread(&thread, layout_job_run, &job);
+    if (!threaded)
+        layout_job_run(&job); /* no thread to be had: one after the other */
+
+    yaml_doc doc;
+    bool ok = readable && parse_pipeline(data, len, &job, comments, &doc, diags);
+    free(data);
+    id_index ids;
+    if (ok) {
+        load_pipeline_doc(doc, p, diags, comments, &ids);
+        /* The listings (and the caller's work) are done once the pieces
+         * are: the second thread did them before it joined the pieces.
+         * Else wait for the whole job. */
+        if (opts && opts->on_model && job.pieces)
+            opts->on_model(p, opts->ctx);
+    }
+    if (threaded) {
+        yaml_split *layout_pieces = atomic_load(&job.layout_pieces);
+        if (layout_pieces)
+            yaml_split_work(layout_pieces); /* nothing else to do meanwhile */
         pthread_join(thread, NULL);
+    }
+    if (ok && opts && opts->on_model && !job.pieces)
+        opts->on_model(p, opts->ctx);
     /* layout.yaml's problems come after pipeline.yaml's, as when the files
      * were read one after the other; none when pipeline.yaml failed. */
     if (ok) {
@@ -531,6 +595,8 @@ bool pipeline_load_with(const char *dir, const load_options *opts, pipeline *p, 
             apply_layout(&job.doc.root, p, &ids, diags, comments);
         id_index_free(&ids);
     }
+    yaml_split_free(job.pieces);
+    yaml_split_free(atomic_load(&job.layout_pieces));
     yaml_doc_free(&job.doc);
     diag_list_free(&job.diags);
     free(job.path);

@@ -30,6 +30,17 @@ typedef struct load_options {
      * samples/) into this cache while loading, on the thread that reads
      * layout.yaml, for the file checks that follow (validate.h). */
     struct fs_dir_cache *listings;
+    /* When set, called with the built model (never when pipeline.yaml
+     * could not be loaded), once `listings` is complete, and perhaps
+     * before layout.yaml's positions are applied: work that needs no
+     * positions (validation) then overlaps the reading of layout.yaml. */
+    void (*on_model)(pipeline *p, void *ctx);
+    void *ctx;
+    /* When set, run first on the loader's second thread (or before the
+     * load, when there is none), and done before on_model is called: the
+     * caller's own work, overlapping the reading of pipeline.yaml. */
+    void (*meanwhile)(void *ctx);
+    void *meanwhile_ctx;
 } load_options;
 
 /* pipeline_load with options; opts may be NULL (the defaults). */

@@ -555,16 +555,37 @@ bool pipeline_validate(const pipeline *p, const validate_options *opts, diag_lis
     return validate_with_listings(p, opts, NULL, diags);
 }
 
+typedef struct folder_check {
+    fs_dir_cache *listings;
+    diag_list *diags;
+} folder_check;
+
+static void check_loaded_model(pipeline *p, void *ctx)
+{
+    folder_check *c = ctx;
+    validate_with_listings(p, NULL, c->listings, c->diags);
+}
+
 bool pipeline_check_folder(const char *dir, pipeline *p, diag_list *diags)
 {
+    return pipeline_check_folder_with(dir, NULL, NULL, p, diags);
+}
+
+bool pipeline_check_folder_with(const char *dir, void (*meanwhile)(void *ctx), void *ctx,
+                                pipeline *p, diag_list *diags)
+{
     /* Validation never writes: no need to keep comments (load.h).  The
-     * loader lists the folders the file checks look in meanwhile. */
-    fs_dir_cache *listings = fs_dir_cache_new(dir);
-    load_options load = {.skip_comments = true, .listings = listings};
+     * loader lists the folders the file checks look in meanwhile, and
+     * validation runs while it reads layout.yaml. */
+    folder_check c = {fs_dir_cache_new(dir), diags};
+    load_options load = {.skip_comments = true,
+                         .listings = c.listings,
+                         .on_model = check_loaded_model,
+                         .ctx = &c,
+                         .meanwhile = meanwhile,
+                         .meanwhile_ctx = ctx};
     bool ok = pipeline_load_with(dir, &load, p, diags);
-    if (ok)
-        validate_with_listings(p, NULL, listings, diags);
-    fs_dir_cache_free(listings);
+    fs_dir_cache_free(c.listings);
     diag_list_sort(diags);
     return ok && diags->n_errors == 0;
 }

@@ -21,6 +21,12 @@ bool pipeline_validate(const pipeline *p, const validate_options *opts, diag_lis
  * The model holds no comments (load_options.skip_comments): do not save it. */
 bool pipeline_check_folder(const char *dir, pipeline *p, diag_list *diags);
 
+/* The same, running meanwhile(ctx) on the loader's second thread while
+ * pipeline.yaml is read (load_options.meanwhile): for work validation needs
+ * done first, such as loading the node types' plugins. */
+bool pipeline_check_folder_with(const char *dir, void (*meanwhile)(void *ctx), void *ctx,
+                                pipeline *p, diag_list *diags);
+
 /* A secret reference: exactly ${env:NAME} or ${secret:NAME}. */
 bool secret_ref_valid(const char *text);
 

@@ -95,6 +95,25 @@ bool value_equal(const value *a, const value *b)
     return true;
 }
 
+bool value_identical(const value *a, const value *b)
+{
+    if (a->kind != b->kind || a->n != b->n || a->quoted != b->quoted || a->flow != b->flow ||
+        a->pos.line != b->pos.line || a->pos.col != b->pos.col)
+        return false;
+    if ((a->comment == NULL) != (b->comment == NULL) ||
+        (a->comment && strcmp(a->comment, b->comment) != 0))
+        return false;
+    if (a->kind == VALUE_SCALAR)
+        return a->len == b->len && memcmp(a->text, b->text, a->len) == 0;
+    for (size_t i = 0; i < a->n; i++) {
+        if (a->kind == VALUE_MAP && !value_identical(&a->keys[i], &b->keys[i]))
+            return false;
+        if (!value_identical(&a->items[i], &b->items[i]))
+            return false;
+    }
+    return true;
+}
+
 void value_set_scalar(value *v, const char *text)
 {
     memset(v, 0, sizeof(*v));

@@ -30,6 +30,7 @@ typedef struct value {
     value_kind kind;
     bool quoted;   /* VALUE_SCALAR written quoted in the source, so always a string */
     bool in_arena; /* text, comment, keys and items are arena storage (above) */
+    bool flow;     /* VALUE_MAP, VALUE_LIST read in flow style ({...}, [...]) */
     src_pos pos;
     /* VALUE_SCALAR */
     char *text;
@@ -48,6 +49,8 @@ typedef struct value {
 void value_free(value *v); /* frees children and strings, not v itself */
 void value_copy(value *dst, const value *src);
 bool value_equal(const value *a, const value *b); /* ignores positions and comments */
+/* value_equal, and the same positions, quoting, flow style and comments. */
+bool value_identical(const value *a, const value *b);
 
 void value_set_scalar(value *v, const char *text); /* v must be freed/empty */
 void value_init_list(value *v);

@@ -9,6 +9,7 @@
 #include "fsutil.h"
 #include "idindex.h"
 #include "util.h"
+#include "yaml_split.h"
 
 typedef struct frame {
     value v;       /* the collection being built; its children wait in scratch */
@@ -21,6 +22,10 @@ typedef struct reader {
     const char *data;
     size_t len;
     const char *path;
+    /* A piece of a bigger document (yaml_split.c): the lines before it in
+     * the file, and the depth of its root there (a section's entries: 1). */
+    int line0, depth0;
+    bool piece;
     diag_list *diags;
     arena *mem; /* every string and array of the tree */
     size_t n_values;
@@ -64,16 +69,16 @@ static void scratch_take(reader *r, frame *f)
     r->scratch_n = f->base;
 }
 
-static src_pos mark_pos(yaml_mark_t m)
+static src_pos mark_pos(const reader *r, yaml_mark_t m)
 {
-    src_pos p = {(int)m.line + 1, (int)m.column + 1};
+    src_pos p = {r->line0 + (int)m.line + 1, (int)m.column + 1};
     return p;
 }
 
 /* libyaml reports reader (encoding) errors as a byte offset only. */
 static src_pos offset_pos(const reader *r, size_t offset)
 {
-    src_pos p = {1, 1};
+    src_pos p = {r->line0 + 1, 1};
     for (size_t i = 0; i < offset && i < r->len; i++) {
         unsigned char c = (unsigned char)r->data[i];
         if (c == '\n') {
@@ -195,13 +200,18 @@ static bool count_value(reader *r, src_pos p)
 
 static void handle_event(reader *r, yaml_event_t *ev, value *root, bool *have_root, int *n_docs)
 {
-    src_pos p = mark_pos(ev->start_mark);
+    src_pos p = mark_pos(r, ev->start_mark);
     value v;
     memset(&v, 0, sizeof(v));
     switch (ev->type) {
     case YAML_DOCUMENT_START_EVENT:
         if (++*n_docs > 1)
             fail(r, p, "a second YAML document in one file; a weir file holds exactly one");
+        break;
+    case YAML_DOCUMENT_END_EVENT:
+        /* A piece ending in "..." would hide a second document. */
+        if (r->piece && !ev->data.document_end.implicit)
+            fail(r, p, "an explicit document end in a piece");
         break;
     case YAML_ALIAS_EVENT:
         fail(r, p, "YAML aliases (*name) are not allowed in weir files; write the value out");
@@ -229,7 +239,7 @@ static void handle_event(reader *r, yaml_event_t *ev, value *root, bool *have_ro
     case YAML_MAPPING_START_EVENT:
         if (!count_value(r, p))
             break;
-        if (r->depth >= YAML_MAX_DEPTH) {
+        if (r->depth0 + r->depth >= YAML_MAX_DEPTH) {
             fail(r, p, "nesting too deep (over 64 levels)");
             break;
         }
@@ -245,6 +255,9 @@ static void handle_event(reader *r, yaml_event_t *ev, value *root, bool *have_ro
             value_init_map(&r->stack[r->depth].v);
         r->stack[r->depth].v.pos = p;
         r->stack[r->depth].v.in_arena = true;
+        r->stack[r->depth].v.flow = ev->type == YAML_SEQUENCE_START_EVENT
+                                        ? ev->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
+                                        : ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
         r->stack[r->depth].base = r->scratch_n;
         r->depth++;
         break;
@@ -289,22 +302,28 @@ static void report_parser_error(reader *r, const yaml_parser_t *parser)
         else
             snprintf(msg, sizeof(msg), "%s", problem);
     } else {
-        p = mark_pos(parser->problem_mark);
+        p = mark_pos(r, parser->problem_mark);
         if (parser->context)
             snprintf(msg, sizeof(msg), "YAML syntax error: %s %s (line %d)", problem,
-                     parser->context, (int)parser->context_mark.line + 1);
+                     parser->context, r->line0 + (int)parser->context_mark.line + 1);
         else
             snprintf(msg, sizeof(msg), "YAML syntax error: %s", problem);
     }
     fail(r, p, msg);
 }
 
-bool yaml_doc_read(const char *data, size_t len, const char *path, bool comments, yaml_doc *doc,
-                   diag_list *diags)
+/* Parse data[len], which starts after line0 lines of the file. */
+static bool read_doc(const char *data, size_t len, const char *path, const yaml_piece *piece,
+                     bool comments, yaml_doc *doc, size_t *n_values, diag_list *diags)
 {
     reader r;
     memset(&r, 0, sizeof(r));
     memset(doc, 0, sizeof(*doc));
+    if (piece) {
+        r.line0 = piece->line0;
+        r.depth0 = piece->depth0;
+        r.piece = true;
+    }
     /* Editors on Windows may start a file with a UTF-8 byte order mark; with
      * the encoding forced to UTF-8, libyaml would read it as text. */
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
@@ -368,7 +387,21 @@ bool yaml_doc_read(const char *data, size_t len, const char *path, bool comments
         return false;
     }
     doc->mem = r.mem;
+    if (n_values)
+        *n_values = r.n_values;
     return true; /* duplicate keys were reported, but the tree is usable */
+}
+
+bool yaml_piece_read(const char *data, size_t len, const char *path, const yaml_piece *piece,
+                     yaml_doc *doc, size_t *n_values, diag_list *diags)
+{
+    return read_doc(data, len, path, piece, false, doc, n_values, diags);
+}
+
+bool yaml_doc_read(const char *data, size_t len, const char *path, bool comments, yaml_doc *doc,
+                   diag_list *diags)
+{
+    return read_doc(data, len, path, NULL, comments, doc, NULL, diags);
 }
 
 void yaml_doc_free(yaml_doc *doc)

@@ -11,7 +11,7 @@ set -eu
 secs=${1:-60}
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${2:-$root/build-fuzz}
-targets="load"
+targets="${FUZZ_TARGETS:-load split}"
 
 if ! command -v clang >/dev/null 2>&1; then
     echo "fuzz/run.sh: clang is needed (apt-get install clang)" >&2

@@ -59,6 +59,36 @@ static const char *const doc_text = "a: 1\n"
                                     "  - x\n"
                                     "  - {c: 'd'}\n";
 
+/* Adopting moves every block: pieces of both arenas live until the
+ * adopter is freed (ASan reports a leak or a use after free otherwise). */
+static void test_arena_adopt(void **state)
+{
+    (void)state;
+    arena *into = arena_new(), *from = arena_new(), *empty = arena_new();
+    char *a = arena_strndup(into, "kept", 4);
+    char *pieces[100];
+    for (int i = 0; i < 100; i++) /* several blocks, and big pieces of their own */
+        pieces[i] = memset(arena_alloc(from, i % 10 ? 1000 : 300000), 'a' + i % 26, 1000);
+    size_t used = arena_used(into) + arena_used(from);
+    arena_adopt(into, from);
+    arena_adopt(into, NULL);
+    arena_adopt(into, empty);
+    assert_int_equal(arena_used(into), used);
+    char *b = arena_strndup(into, "after", 5); /* into still hands out room */
+    assert_string_equal(a, "kept");
+    assert_string_equal(b, "after");
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(pieces[i][999], 'a' + i % 26);
+    arena_free(into);
+
+    arena *fresh = arena_new(), *full = arena_new();
+    char *c = arena_strndup(full, "moved", 5);
+    arena_adopt(fresh, full); /* into had no block yet */
+    assert_string_equal(c, "moved");
+    assert_string_equal(arena_strndup(fresh, "more", 4), "more");
+    arena_free(fresh);
+}
+
 static void test_doc_is_arena_and_copies_are_heap(void **state)
 {
     (void)state;
@@ -263,6 +293,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_arena_pieces),
+        cmocka_unit_test(test_arena_adopt),
         cmocka_unit_test(test_doc_is_arena_and_copies_are_heap),
         cmocka_unit_test(test_duplicates_in_a_big_map),
         cmocka_unit_test(test_id_index_put_reports_the_first),
