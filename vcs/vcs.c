@@ -65,11 +65,15 @@ bool vcs_is_artifact(const char *rel)
 
 /* ---- libgit2 ------------------------------------------------------------ */
 
-/* libgit2 is initialised once, on first use, and stays so until exit:
- * git_libgit2_init() in Debian's build (mbedTLS) parses the whole system
- * CA bundle, about 4 ms, which an init/shutdown pair around every
- * vcs_open made the TUI pay on each status-bar refresh and commit. */
+/* libgit2 is loaded (gitapi.h: weir does not link it, so commands that
+ * never touch git never map it) and initialised once, on first use, and
+ * stays so until exit: git_libgit2_init() in Debian's build (mbedTLS)
+ * parses the whole system CA bundle, about 4 ms, which an init/shutdown
+ * pair around every vcs_open made the TUI pay on each status-bar refresh
+ * and commit. */
 static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
+static bool lib_ok;
+static char lib_error[400];
 
 static void lib_shutdown(void)
 {
@@ -78,13 +82,27 @@ static void lib_shutdown(void)
 
 static void lib_start(void)
 {
-    if (git_libgit2_init() > 0)
-        atexit(lib_shutdown);
+    const char *name = vcs_gitapi_name();
+    char why[sizeof(lib_error) - 40];
+    if (!vcs_gitapi_load(name, why, sizeof(why))) {
+        snprintf(lib_error, sizeof(lib_error), "git support unavailable: %s", why);
+        return;
+    }
+    int rc = git_libgit2_init();
+    if (rc < 0) {
+        const git_error *e = git_error_last();
+        snprintf(lib_error, sizeof(lib_error), "git support unavailable: libgit2: %s",
+                 e && e->message ? e->message : "initialisation failed");
+        return;
+    }
+    atexit(lib_shutdown);
+    lib_ok = true;
 }
 
-void vcs_lib_init(void)
+vcs_rc vcs_lib_init(vcs_error *err)
 {
     pthread_once(&lib_once, lib_start);
+    return lib_ok ? VCS_OK : vcs_fail(err, VCS_ERROR, "%s", lib_error);
 }
 
 /* ---- opening ---------------------------------------------------------- */
@@ -97,7 +115,8 @@ vcs_rc vcs_open(const char *dir, vcs_repo **out, vcs_error *err)
         return vcs_fail(err, VCS_ERROR, "%s: %s", dir, strerror(errno));
     if (!fs_is_dir(real))
         return vcs_fail(err, VCS_ERROR, "%s is not a folder", dir);
-    vcs_lib_init();
+    if (vcs_lib_init(err) != VCS_OK)
+        return VCS_ERROR;
     git_repository *repo = NULL;
     int rc = git_repository_open_ext(&repo, real, 0, NULL);
     if (rc == GIT_ENOTFOUND)
@@ -142,7 +161,8 @@ void vcs_close(vcs_repo *r)
 
 vcs_rc vcs_init(const char *dir, vcs_error *err)
 {
-    vcs_lib_init();
+    if (vcs_lib_init(err) != VCS_OK)
+        return VCS_ERROR;
     git_repository *repo = NULL;
     int rc = git_repository_init(&repo, dir, 0);
     vcs_rc out = rc < 0 ? vcs_git_fail(err, rc, "cannot create a repository") : VCS_OK;

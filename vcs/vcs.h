@@ -10,8 +10,10 @@
  * Revisions are anything git_revparse accepts ("HEAD", "main~2", an id);
  * NULL as a revision means the working folder — except as the old side of
  * a comparison, where it means HEAD.  A vcs_repo is for one thread at a
- * time.  libgit2 is initialised on first use (vcs_open, vcs_init, the
- * merge driver) and stays initialised until the process exits (atexit).
+ * time.  libgit2 is loaded (dlopen: gitapi.h) and initialised on first use
+ * (vcs_open, vcs_init, the merge driver) and stays so until the process
+ * exits (atexit); when it cannot be loaded those fail with VCS_ERROR and
+ * "git support unavailable: ...".
  *
  * Errors: every function returns a vcs_rc and, on failure, fills a
  * vcs_error with a one-line message.  Strings in returned structures are

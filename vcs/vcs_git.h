@@ -9,6 +9,9 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+/* After <git2.h>: every git_foo below is a call through the table that
+ * vcs_lib_init() fills (gitapi.h). */
+#include "gitapi_defs.h"
 #include "vcs.h"
 #include "vcs_revdiff.h"
 
@@ -19,9 +22,13 @@ struct vcs_repo {
     char *prefix;  /* pipeline folder relative to workdir: "" or "a/b/" */
 };
 
-/* Initialise libgit2 once for the life of the process (thread-safe);
- * every vcs entry point that calls libgit2 calls this first. */
-void vcs_lib_init(void);
+/* Load libgit2 (gitapi.h) and initialise it, once for the life of the
+ * process (thread-safe); every vcs entry point that calls libgit2 without
+ * a vcs_repo (vcs_open, vcs_init, the merge driver) calls this first and
+ * stops on failure.  A vcs_repo exists only after it succeeded.  VCS_ERROR
+ * with "git support unavailable: ..." when the library or one of its
+ * functions is missing; the same answer on every later call. */
+vcs_rc vcs_lib_init(vcs_error *err);
 
 /* Fill err from git_error_last() (the single libgit2 error wrapper):
  * "<what>: <libgit2 message>".  Returns VCS_ERROR, or VCS_LOCKED when

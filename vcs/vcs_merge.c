@@ -79,6 +79,11 @@ static bool line_merge(const char *base, size_t base_len, const char *ours, size
                        const char *theirs, size_t theirs_len, merge_result *out, char *err,
                        size_t err_size)
 {
+    vcs_error e;
+    if (vcs_lib_init(&e) != VCS_OK) {
+        snprintf(err, err_size, "%s", e.message);
+        return false;
+    }
     git_merge_file_input in_base, in_ours, in_theirs;
     git_merge_file_input_init(&in_base, GIT_MERGE_FILE_INPUT_VERSION);
     git_merge_file_input_init(&in_ours, GIT_MERGE_FILE_INPUT_VERSION);
@@ -96,7 +101,6 @@ static bool line_merge(const char *base, size_t base_len, const char *ours, size
     opts.their_label = "theirs";
     git_merge_file_result res;
     memset(&res, 0, sizeof(res));
-    vcs_lib_init();
     int rc = git_merge_file(&res, &in_base, &in_ours, &in_theirs, &opts);
     bool ok = rc == 0;
     if (ok) {
@@ -105,7 +109,6 @@ static bool line_merge(const char *base, size_t base_len, const char *ours, size
         out->n_conflicts = res.automergeable ? 0 : 1;
         out->line_merge = true;
     } else {
-        vcs_error e;
         vcs_git_fail(&e, rc, "line merge failed");
         snprintf(err, err_size, "%s", e.message);
     }
@@ -171,16 +174,19 @@ static void put_line(strbuf *sb, const lines *l, size_t i)
 static bool with_markers(const char *ours, const char *theirs, merge_result *out, char *err,
                          size_t err_size)
 {
+    vcs_error e;
+    if (vcs_lib_init(&e) != VCS_OK) {
+        snprintf(err, err_size, "%s", e.message);
+        return false;
+    }
     hunks hs = {0};
     git_diff_options opts;
     git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
     opts.context_lines = 0;
     opts.interhunk_lines = 0;
-    vcs_lib_init();
     int rc = git_diff_buffers(ours, strlen(ours), NULL, theirs, strlen(theirs), NULL, &opts, NULL,
                               NULL, hunk_cb, NULL, &hs);
     if (rc < 0) {
-        vcs_error e;
         vcs_git_fail(&e, rc, "diff failed");
         snprintf(err, err_size, "%s", e.message);
         free(hs.items);
