@@ -1,6 +1,7 @@
 #include "load.h"
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -466,13 +467,15 @@ bool pipeline_load(const char *dir, pipeline *p, diag_list *diags)
     return pipeline_load_with(dir, NULL, p, diags);
 }
 
-/* The second thread of a load.  It runs the caller's work meanwhile
- * (load_options), lists the folders the file checks will look in, helps read pipeline.yaml's pieces
- * when it is read in pieces (yaml_split.h), then reads and parses layout.yaml, which nothing needs
- * until its positions are applied to the built model: so the first thread
- * builds (and a validating caller checks) the model meanwhile
- * (bench/README.md, "validate and fmt").  The thread touches nothing but
- * its job; the first thread reads the job's results after joining it. */
+/* The second thread of a load.  It helps read pipeline.yaml when that is
+ * read in pieces (yaml_split.h); then runs the caller's work (load_options.
+ * meanwhile), lists the folders the file checks will look in, and says so
+ * (`ready`); then reads layout.yaml, which nothing needs until its
+ * positions are applied to the built model, so the first thread builds
+ * (and a validating caller checks) the model meanwhile, and helps with
+ * layout.yaml's pieces when it is done (bench/README.md, "validate and
+ * fmt").  The thread touches nothing but its job; the first thread reads
+ * the job's results after joining it. */
 typedef struct layout_job {
     void (*meanwhile)(void *ctx); /* in: the caller's work (load_options) */
     void *meanwhile_ctx;
@@ -480,59 +483,50 @@ typedef struct layout_job {
     bool comments;          /* in: keep its comments */
     fs_dir_cache *listings; /* in: folders to list (load_options) */
     yaml_split *pieces;     /* in: pipeline.yaml's pieces, or NULL */
-    /* out, as soon as known: layout.yaml's pieces, which the first thread
-     * helps read once it is done with the model; freed after the join */
+    sem_t ready;            /* posted once meanwhile and the listings are done */
+    /* out, as soon as known: layout.yaml's pieces; freed after the join */
     _Atomic(yaml_split *) layout_pieces;
     bool parsed;     /* out: doc holds the tree */
     yaml_doc doc;    /* out */
     diag_list diags; /* out: read and parse errors */
 } layout_job;
 
-static void *layout_job_run(void *arg)
+static void read_layout(layout_job *job)
 {
-    layout_job *job = arg;
     char *data;
     size_t len;
     char err[256];
-    /* Listing 8,000 files costs the kernel milliseconds: do it here too. */
-    static const char *const folders[] = {"", "sql", "lua", "samples"};
-    if (job->meanwhile)
-        job->meanwhile(job->meanwhile_ctx);
-    for (size_t i = 0; job->listings && i < COUNT(folders); i++)
-        fs_dir_cache_prefetch(job->listings, folders[i]);
-    if (job->pieces)
-        yaml_split_work(job->pieces); /* also says: the above is done */
     if (!fs_exists(job->path))
-        return NULL; /* a pipeline need not have a layout yet */
+        return; /* a pipeline need not have a layout yet */
     if (fs_read_file(job->path, YAML_MAX_FILE_BYTES, &data, &len, err, sizeof(err)) != 0) {
         diag_add(&job->diags, DIAG_ERROR, LAYOUT_FILE, 1, 1, NULL, "%s", err);
-        return NULL;
+        return;
     }
     yaml_split *pieces = job->comments ? NULL : yaml_split_plan(data, len, LAYOUT_FILE, NULL);
     if (pieces) {
         atomic_store(&job->layout_pieces, pieces);
         yaml_split_work(pieces);
-        job->parsed = yaml_split_finish(pieces, 1, &job->doc);
+        job->parsed = yaml_split_finish(pieces, &job->doc);
     }
     if (!job->parsed)
         job->parsed = yaml_doc_read(data, len, LAYOUT_FILE, job->comments, &job->doc, &job->diags);
     free(data);
-    return NULL;
 }
 
-/* Parse pipeline.yaml's text: in pieces with the second thread when the
- * text is big and comments are not kept, else in one go. */
-static bool parse_pipeline(const char *data, size_t len, layout_job *job, bool comments,
-                           yaml_doc *doc, diag_list *diags)
+static void *layout_job_run(void *arg)
 {
-    if (job->pieces) {
+    layout_job *job = arg;
+    if (job->pieces)
         yaml_split_work(job->pieces);
-        /* Two workers: this thread and, once its listings are done, the
-         * second (or this one again when there is no second thread). */
-        if (yaml_split_finish(job->pieces, 2, doc))
-            return true;
-    }
-    return yaml_doc_read(data, len, PIPELINE_FILE, comments, doc, diags);
+    if (job->meanwhile)
+        job->meanwhile(job->meanwhile_ctx);
+    /* Listing 8,000 files costs the kernel milliseconds: do it here too. */
+    static const char *const folders[] = {"", "sql", "lua", "samples"};
+    for (size_t i = 0; job->listings && i < COUNT(folders); i++)
+        fs_dir_cache_prefetch(job->listings, folders[i]);
+    sem_post(&job->ready);
+    read_layout(job);
+    return NULL;
 }
 
 bool pipeline_load_with(const char *dir, const load_options *opts, pipeline *p, diag_list *diags)
@@ -560,7 +554,10 @@ bool pipeline_load_with(const char *dir, const load_options *opts, pipeline *p, 
     job.listings = opts ? opts->listings : NULL;
     job.meanwhile = opts ? opts->meanwhile : NULL;
     job.meanwhile_ctx = opts ? opts->meanwhile_ctx : NULL;
+    /* A big pipeline.yaml is read in pieces by both threads; a text that
+     * does not cut, or whose comments are kept, in one go by this one. */
     job.pieces = readable && !comments ? yaml_split_plan(data, len, PIPELINE_FILE, NULL) : NULL;
+    sem_init(&job.ready, 0, 0);
     diag_list_init(&job.diags);
     pthread_t thread;
     bool threaded = spawn_thread(&thread, layout_job_run, &job);
@@ -568,25 +565,26 @@ bool pipeline_load_with(const char *dir, const load_options *opts, pipeline *p, 
         layout_job_run(&job); /* no thread to be had: one after the other */
 
     yaml_doc doc;
-    bool ok = readable && parse_pipeline(data, len, &job, comments, &doc, diags);
+    bool ok = false;
+    if (job.pieces) {
+        yaml_split_work(job.pieces);
+        ok = yaml_split_finish(job.pieces, &doc);
+    }
+    if (readable && !ok)
+        ok = yaml_doc_read(data, len, PIPELINE_FILE, comments, &doc, diags);
     free(data);
     id_index ids;
-    if (ok) {
+    if (ok)
         load_pipeline_doc(doc, p, diags, comments, &ids);
-        /* The listings (and the caller's work) are done once the pieces
-         * are: the second thread did them before it joined the pieces.
-         * Else wait for the whole job. */
-        if (opts && opts->on_model && job.pieces)
-            opts->on_model(p, opts->ctx);
-    }
+    sem_wait(&job.ready); /* the caller's work and the listings are done */
+    if (ok && opts && opts->on_model)
+        opts->on_model(p, opts->ctx);
     if (threaded) {
         yaml_split *layout_pieces = atomic_load(&job.layout_pieces);
         if (layout_pieces)
             yaml_split_work(layout_pieces); /* nothing else to do meanwhile */
         pthread_join(thread, NULL);
     }
-    if (ok && opts && opts->on_model && !job.pieces)
-        opts->on_model(p, opts->ctx);
     /* layout.yaml's problems come after pipeline.yaml's, as when the files
      * were read one after the other; none when pipeline.yaml failed. */
     if (ok) {
@@ -595,6 +593,7 @@ bool pipeline_load_with(const char *dir, const load_options *opts, pipeline *p, 
             apply_layout(&job.doc.root, p, &ids, diags, comments);
         id_index_free(&ids);
     }
+    sem_destroy(&job.ready);
     yaml_split_free(job.pieces);
     yaml_split_free(atomic_load(&job.layout_pieces));
     yaml_doc_free(&job.doc);

@@ -57,9 +57,8 @@ struct yaml_split {
     size_t n;
     atomic_size_t next; /* the next piece nobody has taken */
     pthread_mutex_t lock;
-    pthread_cond_t changed; /* done or arrived grew */
+    pthread_cond_t changed; /* done grew */
     size_t done;            /* pieces read */
-    unsigned arrived;       /* calls of yaml_split_work so far */
 };
 
 yaml_split_options yaml_split_defaults(void)
@@ -164,10 +163,6 @@ static size_t plan(const char *s, size_t len, size_t max, piece *out)
 
 void yaml_split_work(yaml_split *s)
 {
-    pthread_mutex_lock(&s->lock);
-    s->arrived++;
-    pthread_cond_broadcast(&s->changed);
-    pthread_mutex_unlock(&s->lock);
     for (size_t k; (k = atomic_fetch_add(&s->next, 1)) < s->n;) {
         piece *pc = &s->pieces[k];
         diag_list diags;
@@ -330,10 +325,10 @@ yaml_split *yaml_split_plan(const char *data, size_t len, const char *path,
     return s;
 }
 
-bool yaml_split_finish(yaml_split *s, unsigned workers, yaml_doc *doc)
+bool yaml_split_finish(yaml_split *s, yaml_doc *doc)
 {
     pthread_mutex_lock(&s->lock);
-    while (s->arrived < workers || s->done < s->n)
+    while (s->done < s->n)
         pthread_cond_wait(&s->changed, &s->lock);
     pthread_mutex_unlock(&s->lock);
     memset(doc, 0, sizeof(*doc));
@@ -371,7 +366,7 @@ bool yaml_split_read(const char *data, size_t len, const char *path, const yaml_
            spawn_thread(&helpers[started], work_on, s))
         started++;
     yaml_split_work(s); /* with no helper, this thread reads every piece */
-    bool joined = yaml_split_finish(s, 1 + started, doc);
+    bool joined = yaml_split_finish(s, doc);
     for (unsigned i = 0; i < started; i++)
         pthread_join(helpers[i], NULL);
     yaml_split_free(s);

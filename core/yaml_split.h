@@ -42,14 +42,12 @@ typedef struct yaml_split yaml_split;
 yaml_split *yaml_split_plan(const char *data, size_t len, const char *path,
                             const yaml_split_options *opts);
 
-/* Read pieces until none is left to take.  A thread's call also tells
- * yaml_split_finish that everything it did before has happened. */
+/* Read pieces until none is left to take. */
 void yaml_split_work(yaml_split *s);
 
-/* Wait until `workers` calls of yaml_split_work have begun and every piece
- * is read, then join the trees: true with doc filled (see yaml_split_read),
- * false when the text must be read whole. */
-bool yaml_split_finish(yaml_split *s, unsigned workers, yaml_doc *doc);
+/* Wait until every piece is read, then join the trees: true with doc
+ * filled (see yaml_split_read), false when the text must be read whole. */
+bool yaml_split_finish(yaml_split *s, yaml_doc *doc);
 void yaml_split_free(yaml_split *s); /* NULL is fine */
 
 /* All of the above on threads of its own (opts NULL: the defaults).
