@@ -20,20 +20,23 @@ enum { FIRST_BLOCK = 64 * 1024, LARGEST_BLOCK = 4 * 1024 * 1024 };
  * itself.  Where huge pages are off, these are ordinary pages. */
 enum { HUGE_PAGE = 2 * 1024 * 1024 };
 
+/* A block: memory from malloc, from mmap (huge pages), or lent by the
+ * caller (arena_new_in).  The list lives on the heap, not in the blocks:
+ * a block lent from a region may go before or after the region's own, and
+ * a leak checker sees every heap block from the list. */
 typedef struct arena_block {
-    struct arena_block *prev;
-    size_t mapped; /* bytes mapped with mmap; 0 when from malloc */
-    /* the pieces follow, from a max_align_t boundary */
+    char *mem;
+    size_t mapped; /* bytes mapped with mmap; 0 when from malloc or lent */
+    bool lent;     /* the caller's memory: never freed here */
 } arena_block;
 
 struct arena {
-    arena_block *last; /* blocks, newest first through prev */
-    char *next, *end;  /* free room in the newest block */
-    size_t next_size;  /* size of the next regular block, header included */
+    arena_block *blocks; /* every block, oldest first */
+    size_t n_blocks, cap_blocks;
+    char *next, *end; /* free room in the current block */
+    size_t next_size; /* size of the next regular block */
     size_t used;
 };
-
-enum { HEADER = (sizeof(arena_block) + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1) };
 
 arena *arena_new(void)
 {
@@ -49,76 +52,82 @@ arena *arena_new_expecting(size_t expected)
     return a;
 }
 
-static void block_free(arena_block *b)
+static void add_block(arena *a, arena_block b)
 {
-    if (b->mapped)
-        munmap(b, b->mapped);
-    else
-        free(b);
+    if (a->n_blocks == a->cap_blocks) {
+        a->cap_blocks = a->cap_blocks ? a->cap_blocks * 2 : 8;
+        a->blocks = xrealloc(a->blocks, a->cap_blocks * sizeof(*a->blocks));
+    }
+    a->blocks[a->n_blocks++] = b;
+}
+
+arena *arena_new_in(void *mem, size_t size)
+{
+    arena *a = arena_new();
+    if (!mem || size == 0)
+        return a;
+    add_block(a, (arena_block){mem, 0, true});
+    a->next = mem;
+    a->end = (char *)mem + size;
+    return a;
 }
 
 void arena_free(arena *a)
 {
     if (!a)
         return;
-    for (arena_block *b = a->last; b;) {
-        arena_block *prev = b->prev;
-        block_free(b);
-        b = prev;
+    for (size_t i = 0; i < a->n_blocks; i++) {
+        arena_block *b = &a->blocks[i];
+        if (b->lent)
+            continue;
+        if (b->mapped)
+            munmap(b->mem, b->mapped);
+        else
+            free(b->mem);
     }
+    free(a->blocks);
     free(a);
 }
 
-/* A block of total bytes (header included). */
-static arena_block *block_alloc(size_t total)
+/* A block of size bytes. */
+static arena_block block_alloc(size_t size)
 {
 #ifdef MADV_HUGEPAGE
-    if (total >= HUGE_PAGE) {
-        size_t size = (total + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+    if (size >= HUGE_PAGE) {
+        size_t mapped = (size + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
         /* Map one huge page more, to cut a 2 MiB-aligned run out of it. */
-        char *map = mmap(NULL, size + HUGE_PAGE, PROT_READ | PROT_WRITE,
+        char *map = mmap(NULL, mapped + HUGE_PAGE, PROT_READ | PROT_WRITE,
                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (map != MAP_FAILED) {
             char *start = (char *)(((uintptr_t)map + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
             if (start > map)
                 munmap(map, (size_t)(start - map));
-            if (start + size < map + size + HUGE_PAGE)
-                munmap(start + size, (size_t)(map + size + HUGE_PAGE - (start + size)));
-            madvise(start, size, MADV_HUGEPAGE); /* a hint: failure is harmless */
-            arena_block *b = (arena_block *)start;
-            b->mapped = size;
-            return b;
+            if (start + mapped < map + mapped + HUGE_PAGE)
+                munmap(start + mapped, (size_t)(map + mapped + HUGE_PAGE - (start + mapped)));
+            madvise(start, mapped, MADV_HUGEPAGE); /* a hint: failure is harmless */
+            return (arena_block){start, mapped, false};
         }
     }
 #endif
-    arena_block *b = xmalloc(total);
-    b->mapped = 0;
-    return b;
+    return (arena_block){xmalloc(size), 0, false};
 }
 
 /* Room for size bytes in a new block; returns the start of that room. */
 static char *new_block(arena *a, size_t size)
 {
     size_t total = a->next_size;
-    bool own = size > (total - HEADER) / 4;
+    bool own = size > total / 4;
     if (own)
-        total = HEADER + size; /* a block of its own; the current block stays in use */
-    arena_block *b = block_alloc(total);
-    char *room = (char *)b + HEADER;
-    if (own && a->last) {
-        /* Keep the newest block (and its free room) newest: link this one
-         * behind it. */
-        b->prev = a->last->prev;
-        a->last->prev = b;
-        return room;
-    }
-    b->prev = a->last;
-    a->last = b;
-    a->next = room;
-    a->end = (char *)b + total;
+        total = size; /* a block of its own; the current block stays in use */
+    arena_block b = block_alloc(total);
+    add_block(a, b);
+    if (own && a->next)
+        return b.mem;
+    a->next = b.mem;
+    a->end = b.mem + total;
     if (!own && a->next_size < LARGEST_BLOCK)
         a->next_size *= 2;
-    return room;
+    return b.mem;
 }
 
 static void *bump(arena *a, size_t size, size_t align)
@@ -152,22 +161,14 @@ void arena_adopt(arena *into, arena *from)
 {
     if (!from)
         return;
-    if (from->last) {
-        /* Link from's blocks behind into's newest, which keeps its free
-         * room for into's next pieces. */
-        arena_block *oldest = from->last;
-        while (oldest->prev)
-            oldest = oldest->prev;
-        if (into->last) {
-            oldest->prev = into->last->prev;
-            into->last->prev = from->last;
-        } else {
-            into->last = from->last;
-            into->next = from->next;
-            into->end = from->end;
-        }
+    for (size_t i = 0; i < from->n_blocks; i++)
+        add_block(into, from->blocks[i]);
+    if (!into->next) { /* into had no room: take from's */
+        into->next = from->next;
+        into->end = from->end;
     }
     into->used += from->used;
+    free(from->blocks);
     free(from);
 }
 

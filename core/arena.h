@@ -24,6 +24,12 @@ arena *arena_new(void);
 arena *arena_new_expecting(size_t expected);
 void arena_free(arena *a); /* NULL is fine */
 
+/* An arena that hands out [mem, mem + size) first (mem aligned for any
+ * pointer; NULL: none), then blocks of its own: for pieces of one document
+ * that share a region of huge pages (yaml_split.c).  The region stays the
+ * caller's: arena_free frees only the arena's own blocks. */
+arena *arena_new_in(void *mem, size_t size);
+
 /* size bytes aligned for any pointer or size_t field; contents undefined. */
 void *arena_alloc(arena *a, size_t size);
 

@@ -354,7 +354,8 @@ static bool read_doc(const char *data, size_t len, const char *path, const yaml_
 
     /* A tree takes some seven times its text (6.8 for the benchmark's
      * pipeline.yaml, 11.5 for its layout.yaml of small numbers). */
-    r.mem = arena_new_expecting(len * 7);
+    r.mem = piece && piece->mem ? arena_new_in(piece->mem, piece->mem_size)
+                                : arena_new_expecting(len * 7);
     bool have_root = false;
     int n_docs = 0;
     for (;;) {

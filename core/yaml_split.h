@@ -62,6 +62,8 @@ bool yaml_split_read(const char *data, size_t len, const char *path, const yaml_
 typedef struct yaml_piece {
     int line0;  /* lines of the file before the piece */
     int depth0; /* depth of the piece's root in the file: 0, or 1 for a section's entries */
+    void *mem;  /* room for the piece's tree (arena_new_in), or NULL */
+    size_t mem_size;
 } yaml_piece;
 
 /* yaml_read.c's reader on one piece (no comments): positions count from

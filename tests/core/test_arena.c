@@ -89,6 +89,38 @@ static void test_arena_adopt(void **state)
     arena_free(fresh);
 }
 
+/* Arenas lent a region: their first pieces land in it, the rest in
+ * blocks of their own; adopted together with the region's own arena (in
+ * any order), everything lives until the adopter is freed. */
+static void test_arena_new_in_a_region(void **state)
+{
+    (void)state;
+    arena *region = arena_new();
+    size_t share = 3 * 1024 * 1024; /* two shares: a region on huge pages */
+    char *base = arena_alloc(region, 2 * share);
+    arena *a = arena_new_in(base, share), *b = arena_new_in(base + share, share);
+    char *in_a = arena_strndup(a, "first", 5);
+    assert_true(in_a >= base && in_a < base + share);
+    char *big = arena_alloc(b, 4 * share); /* no room in its share: a block of its own */
+    assert_true(big < base || big >= base + 2 * share);
+    memset(big, 'x', 4 * share);
+    char text[512];
+    memset(text, 'y', sizeof(text));
+    for (int i = 0; i < 10000; i++) /* fills a's share, then blocks of its own */
+        arena_strndup(a, text, 48 + i % 400);
+    arena *doc = arena_new();
+    arena_adopt(doc, region); /* the region first: its blocks are freed first */
+    arena_adopt(doc, a);
+    arena_adopt(doc, b);
+    assert_string_equal(in_a, "first");
+    assert_int_equal(big[4 * share - 1], 'x');
+    arena_free(doc);
+
+    arena *none = arena_new_in(NULL, 0); /* no region: an ordinary arena */
+    assert_string_equal(arena_strndup(none, "ok", 2), "ok");
+    arena_free(none);
+}
+
 static void test_doc_is_arena_and_copies_are_heap(void **state)
 {
     (void)state;
@@ -294,6 +326,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_arena_pieces),
         cmocka_unit_test(test_arena_adopt),
+        cmocka_unit_test(test_arena_new_in_a_region),
         cmocka_unit_test(test_doc_is_arena_and_copies_are_heap),
         cmocka_unit_test(test_duplicates_in_a_big_map),
         cmocka_unit_test(test_id_index_put_reports_the_first),
