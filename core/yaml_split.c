@@ -65,6 +65,13 @@ struct yaml_split {
     size_t done;            /* pieces read */
 };
 
+static atomic_size_t joined_texts;
+
+size_t yaml_split_joined(void)
+{
+    return atomic_load(&joined_texts);
+}
+
 yaml_split_options yaml_split_defaults(void)
 {
     cpu_set_t cpus;
@@ -367,6 +374,7 @@ bool yaml_split_finish(yaml_split *s, yaml_doc *doc)
     if (joined) {
         arena_adopt(doc->mem, s->region);
         s->region = NULL;
+        atomic_fetch_add(&joined_texts, 1);
     }
     return joined;
 }

@@ -50,6 +50,10 @@ void yaml_split_work(yaml_split *s);
 bool yaml_split_finish(yaml_split *s, yaml_doc *doc);
 void yaml_split_free(yaml_split *s); /* NULL is fine */
 
+/* How many texts were read in pieces and joined in this process (for
+ * tests: a split that always declined would pass them unseen). */
+size_t yaml_split_joined(void);
+
 /* All of the above on threads of its own (opts NULL: the defaults).
  * True: doc holds the
  * tree, exactly as yaml_doc_read without comments would have built it, and
