@@ -83,7 +83,7 @@ yaml_split_options yaml_split_defaults(void)
     return o;
 }
 
-/* ASCII only: a key byte under a locale would still be a key byte. */
+/* ASCII, not isalnum(): no locale may move a cut. */
 static bool key_char(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
