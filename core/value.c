@@ -80,38 +80,35 @@ static void move_to_heap(value *v)
     v->in_arena = false;
 }
 
-bool value_equal(const value *a, const value *b)
+/* Same content; with exact, also the same positions, flow style and
+ * comments. */
+static bool same(const value *a, const value *b, bool exact)
 {
-    if (a->kind != b->kind || a->n != b->n)
+    if (a->kind != b->kind || a->n != b->n || a->quoted != b->quoted)
+        return false;
+    if (exact && (a->flow != b->flow || a->pos.line != b->pos.line || a->pos.col != b->pos.col ||
+                  (a->comment == NULL) != (b->comment == NULL) ||
+                  (a->comment && strcmp(a->comment, b->comment) != 0)))
         return false;
     if (a->kind == VALUE_SCALAR)
-        return a->len == b->len && memcmp(a->text, b->text, a->len) == 0 && a->quoted == b->quoted;
+        return a->len == b->len && memcmp(a->text, b->text, a->len) == 0;
     for (size_t i = 0; i < a->n; i++) {
-        if (a->kind == VALUE_MAP && !value_equal(&a->keys[i], &b->keys[i]))
+        if (a->kind == VALUE_MAP && !same(&a->keys[i], &b->keys[i], exact))
             return false;
-        if (!value_equal(&a->items[i], &b->items[i]))
+        if (!same(&a->items[i], &b->items[i], exact))
             return false;
     }
     return true;
 }
 
+bool value_equal(const value *a, const value *b)
+{
+    return same(a, b, false);
+}
+
 bool value_identical(const value *a, const value *b)
 {
-    if (a->kind != b->kind || a->n != b->n || a->quoted != b->quoted || a->flow != b->flow ||
-        a->pos.line != b->pos.line || a->pos.col != b->pos.col)
-        return false;
-    if ((a->comment == NULL) != (b->comment == NULL) ||
-        (a->comment && strcmp(a->comment, b->comment) != 0))
-        return false;
-    if (a->kind == VALUE_SCALAR)
-        return a->len == b->len && memcmp(a->text, b->text, a->len) == 0;
-    for (size_t i = 0; i < a->n; i++) {
-        if (a->kind == VALUE_MAP && !value_identical(&a->keys[i], &b->keys[i]))
-            return false;
-        if (!value_identical(&a->items[i], &b->items[i]))
-            return false;
-    }
-    return true;
+    return same(a, b, true);
 }
 
 void value_set_scalar(value *v, const char *text)

@@ -26,22 +26,6 @@
 
 static const char *generator;
 
-/* value_equal, and the same positions (comments aside: the one-thread
- * path keeps them, validation's does not). */
-static bool same_value(const value *a, const value *b)
-{
-    if (a->kind != b->kind || a->n != b->n || a->quoted != b->quoted || a->flow != b->flow ||
-        a->pos.line != b->pos.line || a->pos.col != b->pos.col)
-        return false;
-    if (a->kind == VALUE_SCALAR)
-        return a->len == b->len && memcmp(a->text, b->text, a->len) == 0;
-    for (size_t i = 0; i < a->n; i++)
-        if ((a->kind == VALUE_MAP && !same_value(&a->keys[i], &b->keys[i])) ||
-            !same_value(&a->items[i], &b->items[i]))
-            return false;
-    return true;
-}
-
 static void assert_same_pos(src_pos a, src_pos b)
 {
     assert_int_equal(a.line, b.line);
@@ -65,7 +49,7 @@ static void assert_same_model(const pipeline *a, const pipeline *b)
             assert_string_equal(x->inputs[k], y->inputs[k]);
             assert_same_pos(x->input_pos[k], y->input_pos[k]);
         }
-        assert_true(same_value(&x->settings, &y->settings));
+        assert_true(value_identical(&x->settings, &y->settings)); /* no comments here */
         assert_int_equal(x->has_xy, y->has_xy);
         assert_int_equal(x->x, y->x);
         assert_int_equal(x->y, y->y);
