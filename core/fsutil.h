@@ -65,8 +65,9 @@ path_check fs_check_inside_cached(fs_dir_cache *cache, const char *rel, bool mus
 
 /* List the folder rel (relative to the root; "" for the root) now rather
  * than at its first check: the loader lists the format's folders on its
- * second thread while the main one parses (load.h).  A cache is not
- * thread-safe: one thread at a time. */
+ * second thread while the main one parses (load.h).  The index of a
+ * folder's names is left to its first check, on the thread that checks.
+ * A cache is not thread-safe: one thread at a time. */
 void fs_dir_cache_prefetch(fs_dir_cache *cache, const char *rel);
 
 #endif

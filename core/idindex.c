@@ -19,7 +19,12 @@ void id_index_init(id_index *ix, size_t expected)
     while (ix->cap * 3 / 4 < expected + 1)
         ix->cap *= 2;
     ix->n = 0;
-    ix->slots = xcalloc(ix->cap, sizeof(*ix->slots));
+    /* Written here rather than calloc'd: a big calloc gets fresh zero pages,
+     * which find() would read first and then write, two page faults each
+     * (the second a copy-on-write that stops the process's other threads'
+     * CPUs to flush their TLBs).  memset makes it one fault a page. */
+    ix->slots = xmalloc(ix->cap * sizeof(*ix->slots));
+    memset(ix->slots, 0, ix->cap * sizeof(*ix->slots));
 }
 
 void id_index_free(id_index *ix)

@@ -30,11 +30,20 @@ const node_type *node_type_at(size_t i)
     return current && i < current->n_types ? &current->types[i] : NULL;
 }
 
+/* The first bytes compared inline: most names differ there, and the
+ * lookups below run for every node and every setting of a pipeline. */
+static int compare_names(const char *a, const char *b)
+{
+    if (a[0] != b[0])
+        return (unsigned char)a[0] < (unsigned char)b[0] ? -1 : 1;
+    return a[0] ? strcmp(a + 1, b + 1) : 0;
+}
+
 static int compare_kind_name(node_kind ka, const char *na, node_kind kb, const char *nb)
 {
     if (ka != kb)
         return ka < kb ? -1 : 1;
-    return strcmp(na, nb);
+    return compare_names(na, nb);
 }
 
 /* Binary search: validation looks a type up for every node. */
@@ -60,7 +69,7 @@ const node_type *node_type_find(node_kind kind, const char *name)
 const setting_spec *node_type_setting(const node_type *type, const char *name)
 {
     for (size_t i = 0; i < type->n_settings; i++)
-        if (strcmp(type->settings[i].name, name) == 0)
+        if (compare_names(type->settings[i].name, name) == 0)
             return &type->settings[i];
     return NULL;
 }

@@ -10,23 +10,29 @@
 #include "load.h"
 #include "util.h"
 
+/* Everything validation looks up per node is looked up once, before the
+ * checks: each node's type, and what each of its inputs names.  On 10,000
+ * nodes the lookups were most of the time (each a cache miss or two). */
 typedef struct checker {
     const pipeline *p;
     const validate_options *opts;
     diag_list *diags;
     id_index ids;
-    bool **repeats; /* per node: which inputs repeat an earlier one (NULL: none) */
+    bool duplicate_ids;      /* two nodes share an id: the index holds the first */
+    const node_type **types; /* per node: its type, NULL when unknown */
+    size_t *first_input;     /* per node: where its inputs start in ups and repeats */
+    ptrdiff_t *ups;          /* per input: the index of the node it names, -1 none */
+    bool *repeats;           /* per input: it repeats an earlier input of its node */
     const char **candidates; /* ids an unknown input may have meant; built once */
     size_t n_candidates;
     size_t suggest_budget; /* edit distances left to compute this run */
     fs_dir_cache *files;   /* folder listings, for the file settings */
 } checker;
 
-static void problem(checker *c, diag_severity sev, const node *n, src_pos pos, const char *fmt,
-                    ...) __attribute__((format(printf, 5, 6)));
+static void problem(checker *c, diag_severity sev, const node *n, src_pos pos, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
-static void problem(checker *c, diag_severity sev, const node *n, src_pos pos, const char *fmt,
-                    ...)
+static void problem(checker *c, diag_severity sev, const node *n, src_pos pos, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -36,12 +42,6 @@ static void problem(checker *c, diag_severity sev, const node *n, src_pos pos, c
         pos = n->pos;
     diag_add(c->diags, sev, PIPELINE_FILE, pos.line, pos.col, n ? n->id : NULL, "%s", msg);
     free(msg);
-}
-
-static const node *lookup(const checker *c, const char *id)
-{
-    ptrdiff_t i = id_index_get(&c->ids, id);
-    return i < 0 ? NULL : &c->p->nodes[i];
 }
 
 bool secret_ref_valid(const char *text)
@@ -91,8 +91,7 @@ static bool choice_valid(const char *choices, const char *text)
     return false;
 }
 
-static void check_file_setting(checker *c, const node *n, const setting_spec *spec,
-                               const value *v)
+static void check_file_setting(checker *c, const node *n, const setting_spec *spec, const value *v)
 {
     if (!c->opts->check_files)
         return;
@@ -123,8 +122,7 @@ static void check_schema(checker *c, const node *n, const value *v)
     }
 }
 
-static void check_setting_value(checker *c, const node *n, const setting_spec *spec,
-                                const value *v)
+static void check_setting_value(checker *c, const node *n, const setting_spec *spec, const value *v)
 {
     long long iv;
     double dv;
@@ -241,6 +239,9 @@ static void check_generated_file(checker *c, const node *n, const node_type *typ
     size_t len = code ? strlen(code) : 0;
     if (len <= 8 || strncmp(code, "sql/", 4) != 0 || strcmp(code + len - 4, ".sql") != 0)
         return;
+    /* Its own sql/ID.sql (most SQL transforms): the owner is itself. */
+    if (!c->duplicate_ids && strncmp(code + 4, n->id, len - 8) == 0 && n->id[len - 8] == '\0')
+        return;
     char *id = xstrndup(code + 4, len - 8);
     ptrdiff_t j = id_index_get(&c->ids, id);
     const node *owner = j >= 0 ? &c->p->nodes[j] : NULL;
@@ -272,36 +273,48 @@ static void check_template_renders(checker *c, const node *n, const node_type *t
     free(error);
 }
 
-static void check_settings(checker *c, const node *n, const node_type *type)
+static void unknown_setting(checker *c, const node *n, const node_type *type, const value *k)
 {
-    const value *s = &n->settings;
     const char **names = xmalloc((type->n_settings + 3) * sizeof(char *));
     for (size_t i = 0; i < type->n_settings; i++)
         names[i] = type->settings[i].name;
     names[type->n_settings] = "description";
     names[type->n_settings + 1] = "inputs";
+    const char *near = closest_match(k->text, names, type->n_settings + 2);
+    if (near)
+        problem(c, DIAG_ERROR, n, k->pos, "unknown setting '%s' for a %s %s (did you mean '%s'?)",
+                k->text, type->name, node_kind_name(n->kind), near);
+    else
+        problem(c, DIAG_ERROR, n, k->pos, "unknown setting '%s' for a %s %s", k->text, type->name,
+                node_kind_name(n->kind));
+    free(names);
+}
+
+static void check_settings(checker *c, const node *n, const node_type *type)
+{
+    const value *s = &n->settings;
+    /* Bit i: a key named the type's setting i (for the first 64), so the
+     * required settings found need no second search of the keys. */
+    unsigned long long seen = 0;
     for (size_t i = 0; i < s->n; i++) {
         const value *k = &s->keys[i];
         const setting_spec *spec = node_type_setting(type, k->text);
-        if (spec) {
-            size_t before = c->diags->n;
-            check_setting_value(c, n, spec, &s->items[i]);
-            if (spec->has_check && c->diags->n == before)
-                run_plugin_check(c, n, type, spec, &s->items[i]);
+        if (!spec) {
+            unknown_setting(c, n, type, k);
             continue;
         }
-        const char *near = closest_match(k->text, names, type->n_settings + 2);
-        if (near)
-            problem(c, DIAG_ERROR, n, k->pos, "unknown setting '%s' for a %s %s (did you mean '%s'?)",
-                    k->text, type->name, node_kind_name(n->kind), near);
-        else
-            problem(c, DIAG_ERROR, n, k->pos, "unknown setting '%s' for a %s %s", k->text,
-                    type->name, node_kind_name(n->kind));
+        size_t at = (size_t)(spec - type->settings);
+        if (at < 64)
+            seen |= 1ull << at;
+        size_t before = c->diags->n;
+        check_setting_value(c, n, spec, &s->items[i]);
+        if (spec->has_check && c->diags->n == before)
+            run_plugin_check(c, n, type, spec, &s->items[i]);
     }
-    free(names);
     for (size_t i = 0; i < type->n_settings; i++) {
         const setting_spec *spec = &type->settings[i];
-        if (spec->required && !value_map_get(s, spec->name))
+        bool found = i < 64 && (seen >> i & 1);
+        if (spec->required && !found && !value_map_get(s, spec->name))
             problem(c, DIAG_ERROR, n, n->pos, "%s '%s' (%s) needs '%s': %s",
                     node_kind_name(n->kind), n->id, type->name, spec->name, spec->help);
     }
@@ -311,11 +324,10 @@ static void check_settings(checker *c, const node *n, const node_type *type)
     check_generated_file(c, n, type);
 }
 
-static void check_type(checker *c, const node *n)
+static void check_type(checker *c, const node *n, const node_type *type)
 {
     if (!*n->type)
         return; /* the loader already said so */
-    const node_type *type = node_type_find(n->kind, n->type);
     if (type) {
         check_settings(c, n, type);
         return;
@@ -343,15 +355,14 @@ static void check_type(checker *c, const node *n)
         problem(c, DIAG_ERROR, n, pos, "%s type '%s' is unavailable: its plugin failed to load: %s",
                 node_kind_name(n->kind), n->type, broken->error);
     else if (*other_kind)
-        problem(c, DIAG_ERROR, n, pos, "'%s' is a %s type, not a %s type (%s types: %s)",
-                n->type, other_kind, node_kind_name(n->kind), node_kind_name(n->kind),
-                known.data);
+        problem(c, DIAG_ERROR, n, pos, "'%s' is a %s type, not a %s type (%s types: %s)", n->type,
+                other_kind, node_kind_name(n->kind), node_kind_name(n->kind), known.data);
     else if (near)
         problem(c, DIAG_ERROR, n, pos, "unknown %s type '%s' (did you mean '%s'?)",
                 node_kind_name(n->kind), n->type, near);
     else
-        problem(c, DIAG_ERROR, n, pos, "unknown %s type '%s' (known: %s)",
-                node_kind_name(n->kind), n->type, known.data);
+        problem(c, DIAG_ERROR, n, pos, "unknown %s type '%s' (known: %s)", node_kind_name(n->kind),
+                n->type, known.data);
     strbuf_free(&known);
 }
 
@@ -372,8 +383,9 @@ static const char *suggest_id(checker *c, const char *in)
     return closest_match(in, c->candidates, c->n_candidates);
 }
 
-static void check_inputs(checker *c, const node *n)
+static void check_inputs(checker *c, size_t idx)
 {
+    const node *n = &c->p->nodes[idx];
     if (n->kind == NODE_SOURCE) {
         if (n->n_inputs)
             problem(c, DIAG_ERROR, n, n->inputs_pos, "source '%s' cannot have inputs", n->id);
@@ -385,7 +397,7 @@ static void check_inputs(checker *c, const node *n)
         return;
     }
     /* The type's declared max_inputs: said at inputs:, not at a setting. */
-    const node_type *type = node_type_find(n->kind, n->type);
+    const node_type *type = c->types[idx];
     if (type && type->max_inputs > 0 && n->n_inputs > (size_t)type->max_inputs) {
         strbuf ids;
         strbuf_init(&ids);
@@ -403,18 +415,19 @@ static void check_inputs(checker *c, const node *n)
                     type->max_inputs, n->n_inputs, ids.data);
         strbuf_free(&ids);
     }
+    const ptrdiff_t *ups = &c->ups[c->first_input[idx]];
+    const bool *repeats = &c->repeats[c->first_input[idx]];
     for (size_t i = 0; i < n->n_inputs; i++) {
         const char *in = n->inputs[i];
         src_pos pos = n->input_pos[i];
-        bool *repeats = c->repeats[n - c->p->nodes];
-        if (repeats && repeats[i])
+        if (repeats[i])
             problem(c, DIAG_ERROR, n, pos, "input '%s' is listed twice", in);
-        const node *up = lookup(c, in);
+        const node *up = ups[i] < 0 ? NULL : &c->p->nodes[ups[i]];
         if (!up) {
             const char *near = suggest_id(c, in);
             if (near)
-                problem(c, DIAG_ERROR, n, pos, "input '%s' names no node (did you mean '%s'?)",
-                        in, near);
+                problem(c, DIAG_ERROR, n, pos, "input '%s' names no node (did you mean '%s'?)", in,
+                        near);
             else
                 problem(c, DIAG_ERROR, n, pos, "input '%s' names no node", in);
         } else if (up == n) {
@@ -425,27 +438,65 @@ static void check_inputs(checker *c, const node *n)
     }
 }
 
-/* Flags for the inputs that repeat an earlier one, or NULL when none does.
- * A hash keeps this linear: a node with a million inputs is hostile input,
- * and comparing every pair took minutes. */
-static bool *repeated_inputs(const node *n)
+/* Flag the inputs of n that repeat an earlier one, by name: for a node
+ * with an input that names no node.  A hash keeps this linear: a node with
+ * a million inputs is hostile input, and comparing every pair took minutes. */
+static void repeats_by_name(const node *n, bool *flags)
 {
-    if (n->n_inputs < 2)
-        return NULL;
-    bool *flags = NULL;
     id_index seen;
     id_index_init(&seen, n->n_inputs);
-    for (size_t i = 0; i < n->n_inputs; i++) {
-        if (id_index_get(&seen, n->inputs[i]) < 0) {
-            id_index_put(&seen, n->inputs[i], i);
-            continue;
-        }
-        if (!flags)
-            flags = xcalloc(n->n_inputs, sizeof(bool));
-        flags[i] = true;
-    }
+    for (size_t i = 0; i < n->n_inputs; i++)
+        flags[i] = id_index_put(&seen, n->inputs[i], i) >= 0;
     id_index_free(&seen);
-    return flags;
+}
+
+/* Look up every node's type and what each of its inputs names, and flag
+ * the inputs that repeat an earlier one of the same node.  Two inputs
+ * naming nodes are the same text exactly when they name the same node, so
+ * the repeats are found by node index: stamp[j] is 1 + the last node that
+ * read node j. */
+static void resolve(checker *c)
+{
+    const pipeline *p = c->p;
+    id_index_init(&c->ids, p->n_nodes);
+    c->types = xmalloc((p->n_nodes + 1) * sizeof(*c->types));
+    c->first_input = xmalloc((p->n_nodes + 1) * sizeof(size_t));
+    size_t total = 0;
+    for (size_t i = 0; i < p->n_nodes; i++) {
+        /* Each node's strings are apart from it and rarely in the cache:
+         * asking for the next ones early halved this loop's time. */
+        if (i + 8 < p->n_nodes) {
+            __builtin_prefetch(p->nodes[i + 8].id);
+            __builtin_prefetch(p->nodes[i + 8].type);
+        }
+        if (id_index_put(&c->ids, p->nodes[i].id, i) >= 0)
+            c->duplicate_ids = true;
+        c->types[i] = node_type_find(p->nodes[i].kind, p->nodes[i].type);
+        c->first_input[i] = total;
+        total += p->nodes[i].n_inputs;
+    }
+    c->first_input[p->n_nodes] = total;
+    c->ups = xmalloc((total + 1) * sizeof(*c->ups));
+    c->repeats = xmalloc(total + 1);
+    size_t *stamp = xmalloc((p->n_nodes + 1) * sizeof(size_t));
+    memset(stamp, 0, (p->n_nodes + 1) * sizeof(size_t)); /* written, not calloc'd: see idindex.c */
+    for (size_t i = 0; i < p->n_nodes; i++) {
+        const node *n = &p->nodes[i];
+        ptrdiff_t *ups = &c->ups[c->first_input[i]];
+        bool *repeats = &c->repeats[c->first_input[i]];
+        bool all_known = true;
+        for (size_t k = 0; k < n->n_inputs; k++) {
+            ups[k] = id_index_get(&c->ids, n->inputs[k]);
+            repeats[k] = ups[k] >= 0 && stamp[ups[k]] == i + 1;
+            if (ups[k] >= 0)
+                stamp[ups[k]] = i + 1;
+            else
+                all_known = false;
+        }
+        if (!all_known && n->n_inputs > 1)
+            repeats_by_name(n, repeats);
+    }
+    free(stamp);
 }
 
 /* Find cycles with an iterative depth-first search over "reads from"
@@ -454,9 +505,13 @@ static void check_cycles(checker *c)
 {
     size_t n = c->p->n_nodes;
     enum { WHITE, GREY, BLACK };
-    unsigned char *color = xcalloc(n, 1);
-    size_t *stack = xmalloc(n * sizeof(size_t));
-    size_t *next_input = xcalloc(n, sizeof(size_t));
+    /* Written, not calloc'd (see idindex.c); next[i] is node i's next
+     * input to follow, an index into ups, up to first_input[i + 1]. */
+    unsigned char *color = xmalloc(n + 1);
+    memset(color, WHITE, n + 1);
+    size_t *stack = xmalloc((n + 1) * sizeof(size_t));
+    size_t *next = xmalloc((n + 1) * sizeof(size_t));
+    memcpy(next, c->first_input, (n + 1) * sizeof(size_t));
     for (size_t start = 0; start < n; start++) {
         if (color[start] != WHITE)
             continue;
@@ -466,17 +521,17 @@ static void check_cycles(checker *c)
         while (depth) {
             size_t cur = stack[depth - 1];
             const node *nd = &c->p->nodes[cur];
-            if (next_input[cur] == nd->n_inputs) {
+            if (next[cur] == c->first_input[cur + 1]) {
                 color[cur] = BLACK;
                 depth--;
                 continue;
             }
-            size_t at = next_input[cur]++;
-            ptrdiff_t up = id_index_get(&c->ids, nd->inputs[at]);
+            size_t at = next[cur]++;
+            ptrdiff_t up = c->ups[at];
             /* Edges check_inputs already reports (unknown ids, self inputs,
              * inputs of a source, a sink as input, a repeated input) would
              * only add a second or duplicate message here. */
-            bool repeated = c->repeats[cur] && c->repeats[cur][at];
+            bool repeated = c->repeats[at];
             if (up < 0 || (size_t)up == cur || nd->kind == NODE_SOURCE ||
                 c->p->nodes[up].kind == NODE_SINK || repeated)
                 continue;
@@ -510,7 +565,7 @@ static void check_cycles(checker *c)
     }
     free(color);
     free(stack);
-    free(next_input);
+    free(next);
 }
 
 /* pipeline_validate, checking files against the given folder listings
@@ -519,29 +574,33 @@ static bool validate_with_listings(const pipeline *p, const validate_options *op
                                    fs_dir_cache *listings, diag_list *diags)
 {
     validate_options defaults = {true};
-    checker c = {p, opts ? opts : &defaults, diags, {0}, NULL, NULL, 0, 1000000, NULL};
+    checker c = {
+        .p = p, .opts = opts ? opts : &defaults, .diags = diags, .suggest_budget = 1000000};
     c.files = listings ? listings : fs_dir_cache_new(p->dir ? p->dir : ".");
     size_t errors_before = diags->n_errors;
-    id_index_build(&c.ids, p);
-    c.repeats = xcalloc(p->n_nodes, sizeof(bool *));
-    for (size_t i = 0; i < p->n_nodes; i++)
-        c.repeats[i] = repeated_inputs(&p->nodes[i]);
+    resolve(&c);
     for (size_t i = 0; i < p->n_nodes; i++) {
         const node *n = &p->nodes[i];
+        /* As in resolve(): the settings two nodes ahead, which check_type
+         * will read, are asked for early (a sixth of this loop's time). */
+        if (i + 2 < p->n_nodes) {
+            __builtin_prefetch(p->nodes[i + 2].settings.keys);
+            __builtin_prefetch(p->nodes[i + 2].settings.items);
+        }
         const char *why;
         if (!node_id_valid(n->id, &why))
             problem(&c, DIAG_ERROR, n, n->pos, "invalid id '%s': %s", n->id, why);
         size_t errors_before = diags->n_errors;
-        check_type(&c, n);
-        check_inputs(&c, n);
+        check_type(&c, n, c.types[i]);
+        check_inputs(&c, i);
         /* Only a node with no other problem is worth rendering. */
-        const node_type *type = node_type_find(n->kind, n->type);
-        if (type && diags->n_errors == errors_before)
-            check_template_renders(&c, n, type);
+        if (c.types[i] && diags->n_errors == errors_before)
+            check_template_renders(&c, n, c.types[i]);
     }
     check_cycles(&c);
-    for (size_t i = 0; i < p->n_nodes; i++)
-        free(c.repeats[i]);
+    free(c.types);
+    free(c.first_input);
+    free(c.ups);
     free(c.repeats);
     free(c.candidates);
     id_index_free(&c.ids);

@@ -285,6 +285,132 @@ static void test_fs_check_inside(void **state)
     free(root);
 }
 
+/* The cached check gives fs_check_inside's answer for every path, whether
+ * its folders were listed ahead (as the loader does) or at the first
+ * check, and again once its listings and their indexes exist. */
+static void test_fs_check_inside_cached(void **state)
+{
+    (void)state;
+    char *root = temp_dir();
+    char *dir = xasprintf("%s/p", root);
+    write_text(dir, "sql/a.sql", "x");
+    write_text(dir, "sql/b.sql", "x");
+    write_text(dir, "samples/deep/er/s.csv", "x");
+    write_text(dir, "top.txt", "x");
+    write_text(dir, "lua/x.lua", "x"); /* a folder name as long as sql's */
+    /* Names that exist but that no setting may use. */
+    write_text(dir, "sql/b\\ad.sql", "x");
+    write_text(dir, "sql/c\x01.sql", "x");
+    write_text(dir, "~x", "x");
+    write_text(root, "out.sql", "x");
+    char *out = xasprintf("%s/out.sql", root);
+    char *l = fs_join(dir, "sql/out.sql");
+    assert_int_equal(symlink(out, l), 0);
+    free(l);
+    l = fs_join(dir, "sql/in.sql");
+    assert_int_equal(symlink("a.sql", l), 0);
+    free(l);
+    l = fs_join(dir, "up");
+    assert_int_equal(symlink("..", l), 0);
+    free(l);
+    static const char *const paths[] = {"sql/a.sql",
+                                        "./sql/a.sql",
+                                        "sql//b.sql",
+                                        "sql/./a.sql",
+                                        "sql/in.sql",
+                                        "sql/out.sql",
+                                        "sql/none.sql",
+                                        "sql",
+                                        "sql/",
+                                        "top.txt",
+                                        "top.txt/x",
+                                        "samples/deep/er/s.csv",
+                                        "samples/deep/er",
+                                        "samples/deep/none/s.csv",
+                                        "samples/deep/er/s.csv/",
+                                        "up/out.sql",
+                                        "up/none.sql",
+                                        "none/x.sql",
+                                        "",
+                                        "/etc/passwd",
+                                        "../out.sql",
+                                        "sql/..",
+                                        "sql\\a.sql",
+                                        "a.sql",
+                                        "b",
+                                        "sql/a.sq",
+                                        "sql/a.sqll",
+                                        "s",
+                                        "samples",
+                                        "lua/x.lua",
+                                        "lua/a.sql",
+                                        "sql/x.lua",
+                                        "sql/a\x01.sql",
+                                        "sql/b\\ad.sql",
+                                        "sql/c\x01.sql",
+                                        "~x",
+                                        "sq\x1fl/a.sql",
+                                        "sql/a.sql\x7f",
+                                        "sql\\a.sql",
+                                        "~/sql/a.sql",
+                                        "..",
+                                        "sql/../sql/a.sql",
+                                        "./../sql/a.sql",
+                                        "sql/..x",
+                                        ".",
+                                        "./",
+                                        "//",
+                                        NULL};
+    size_t n_paths = 0;
+    while (paths[n_paths])
+        n_paths++;
+    /* Names of 255 and 256 bytes, and a path longer than PATH_MAX that
+     * names sql/a.sql through 3,000 "./". */
+    char name255[300], name256[300];
+    memset(name255, 'n', 255);
+    strcpy(name255 + 255, "");
+    memset(name256, 'n', 256);
+    strcpy(name256 + 256, "");
+    write_text(dir, name255, "x");
+    strbuf dots;
+    strbuf_init(&dots);
+    for (int i = 0; i < 3000; i++)
+        strbuf_puts(&dots, "./");
+    strbuf_puts(&dots, "sql/a.sql");
+    char *sub255 = xasprintf("sql/%s", name255);
+    const char *long_paths[] = {name255, name256, dots.data, sub255, NULL};
+    for (int ahead = 0; ahead < 2; ahead++) {
+        for (int must_exist = 0; must_exist < 2; must_exist++) {
+            fs_dir_cache *c = fs_dir_cache_new(dir);
+            if (ahead) {
+                fs_dir_cache_prefetch(c, "");
+                fs_dir_cache_prefetch(c, "sql");
+                fs_dir_cache_prefetch(c, "nowhere");
+            }
+            for (int round = 0; round < 2; round++)
+                for (size_t i = 0; i < n_paths || long_paths[i - n_paths]; i++) {
+                    const char *path = i < n_paths ? paths[i] : long_paths[i - n_paths];
+                    path_check want = fs_check_inside(dir, path, must_exist);
+                    path_check got = fs_check_inside_cached(c, path, must_exist);
+                    if (got != want)
+                        fail_msg("'%.60s' (must_exist %d, listed ahead %d): %d, not %d", path,
+                                 must_exist, ahead, got, want);
+                }
+            fs_dir_cache_free(c);
+        }
+    }
+    assert_int_equal(fs_check_inside(dir, name255, true), PATH_OK);
+    assert_int_equal(fs_check_inside(dir, dots.data, true), PATH_OK);
+    strbuf_free(&dots);
+    free(sub255);
+    assert_int_equal(fs_check_inside(dir, "samples/deep/er/s.csv", true), PATH_OK);
+    assert_int_equal(fs_check_inside(dir, "sql/out.sql", true), PATH_ESCAPES);
+    free(out);
+    free(dir);
+    remove_tree(root);
+    free(root);
+}
+
 static int count_entries(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -471,6 +597,7 @@ int main(void)
         cmocka_unit_test(test_closest_match),
         cmocka_unit_test(test_strbuf),
         cmocka_unit_test(test_fs_check_inside),
+        cmocka_unit_test(test_fs_check_inside_cached),
         cmocka_unit_test(test_fs_write_atomic),
         cmocka_unit_test(test_fs_write_new),
         cmocka_unit_test(test_fs_read_file_limit),

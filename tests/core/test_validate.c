@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -207,6 +208,140 @@ static void test_inputs_at_scale(void **state)
     strbuf_free(&sb);
 }
 
+static void test_repeated_inputs(void **state)
+{
+    (void)state;
+    /* Every input naming a node: repeats found per node (u reading a and
+     * b again is no repeat), each reported once, at the repeat. */
+    want(HEAD "sources:\n"
+              "  a: {type: file, path: p, format: csv, sample: s.csv}\n"
+              "  b: {type: file, path: p, format: csv, sample: s.csv}\n"
+              "transforms:\n"
+              "  t: {type: sql, sql: t.sql, inputs: [a, b, a, b, a]}\n"
+              "  u: {type: sql, sql: u.sql, inputs: [b, a]}\n"
+              "sinks:\n"
+              "  o: {type: stdout, inputs: [t, u, t]}\n",
+         "pipeline.yaml:7:45: error: input 'a' is listed twice\n"
+         "pipeline.yaml:7:48: error: input 'b' is listed twice\n"
+         "pipeline.yaml:7:51: error: input 'a' is listed twice\n"
+         "pipeline.yaml:10:36: error: input 't' is listed twice");
+    /* With inputs that name no node among them: compared by name. */
+    want(HEAD "sources:\n"
+              "  a: {type: file, path: p, format: csv, sample: s.csv}\n"
+              "transforms:\n"
+              "  t: {type: sql, sql: t.sql, inputs: [a, zz, a, zz, t, t]}\n",
+         "pipeline.yaml:6:42: error: input 'zz' names no node\n"
+         "pipeline.yaml:6:46: error: input 'a' is listed twice\n"
+         "pipeline.yaml:6:49: error: input 'zz' is listed twice\n"
+         "pipeline.yaml:6:49: error: input 'zz' names no node\n"
+         "pipeline.yaml:6:53: error: 't' cannot be its own input\n"
+         "pipeline.yaml:6:56: error: input 't' is listed twice\n"
+         "pipeline.yaml:6:56: error: 't' cannot be its own input");
+    /* A repeated edge of a cycle: the cycle once, the repeat once. */
+    want(HEAD SRC "transforms:\n"
+                  "  a: {type: sql, sql: a.sql, inputs: [b, s]}\n"
+                  "  b: {type: sql, sql: b.sql, inputs: [a, a]}\n",
+         "pipeline.yaml:6:3: error: cycle: a → b → a\n"
+         "pipeline.yaml:7:42: error: input 'a' is listed twice");
+}
+
+/* A pipeline made in memory may hold two nodes with one id (the loader
+ * refuses that).  Inputs and generated files then name the first. */
+static void test_duplicate_ids_in_memory(void **state)
+{
+    (void)state;
+    pipeline p;
+    pipeline_init(&p);
+    p.dir = strdup(".");
+    p.name = strdup("x");
+    node *s = pipeline_add_node(&p, "s", NODE_SOURCE, "file");
+    node_set_setting(s, "path", "p");
+    node_set_setting(s, "format", "csv");
+    node_set_setting(s, "sample", "s.csv");
+    node *f = pipeline_add_node(&p, "t", NODE_TRANSFORM, "filter");
+    node_add_input(f, "s");
+    node_set_setting(f, "where", "x > 1");
+    node *t = pipeline_add_node(&p, "t", NODE_TRANSFORM, "sql");
+    node_add_input(t, "s");
+    node_add_input(t, "t");
+    node_set_setting(t, "sql", "sql/t.sql");
+    node *o = pipeline_add_node(&p, "o", NODE_SINK, "stdout");
+    node_add_input(o, "t");
+    node_add_input(o, "t");
+    diag_list diags;
+    diag_list_init(&diags);
+    validate_options opts = {false};
+    assert_false(pipeline_validate(&p, &opts, &diags));
+    char *got = diags_text(&diags);
+    /* The second t reads the first (no self input), and its file is the
+     * first one's generated SQL. */
+    assert_string_equal(got, "pipeline.yaml: t: error: sql/t.sql is generated from filter 't' and "
+                             "rewritten on every save; give 't' a file of its own\n"
+                             "pipeline.yaml: o: error: input 't' is listed twice");
+    free(got);
+    diag_list_free(&diags);
+    pipeline_free(&p);
+}
+
+/* A type of 70 settings (plugins may declare that many), every third
+ * required, and names sharing their first letters. */
+static void test_many_settings(void **state)
+{
+    (void)state;
+    enum { N = 70 };
+    static char names[N][8];
+    static setting_spec specs[N];
+    for (int i = 0; i < N; i++) {
+        snprintf(names[i], sizeof(names[i]), "s%d", i);
+        specs[i] = (setting_spec){
+            .name = names[i], .type = SETTING_STRING, .required = i % 3 == 0, .help = "h"};
+    }
+    node_type types[] = {
+        {.name = "wide", .kind = NODE_SOURCE, .settings = specs, .n_settings = N},
+        {.name = "wider", .kind = NODE_SOURCE, .settings = specs, .n_settings = 2},
+        {.name = "w", .kind = NODE_SINK, .settings = specs, .n_settings = 1},
+    };
+    node_registry reg = {.types = types, .n_types = 3};
+    node_registry_sort(&reg);
+    const node_registry *before = node_registry_current();
+    node_registry_use(&reg);
+    assert_string_equal(node_type_find(NODE_SOURCE, "wide")->name, "wide");
+    assert_string_equal(node_type_find(NODE_SOURCE, "wider")->name, "wider");
+    assert_null(node_type_find(NODE_SOURCE, "w"));
+    assert_null(node_type_find(NODE_SOURCE, "wid"));
+    assert_null(node_type_find(NODE_SOURCE, ""));
+    assert_string_equal(node_type_find(NODE_SINK, "w")->name, "w");
+    const node_type *wide = node_type_find(NODE_SOURCE, "wide");
+    assert_ptr_equal(node_type_setting(wide, "s6"), &specs[6]);
+    assert_ptr_equal(node_type_setting(wide, "s66"), &specs[66]);
+    assert_null(node_type_setting(wide, "s"));
+    assert_null(node_type_setting(wide, "s666"));
+    assert_null(node_type_setting(wide, ""));
+
+    strbuf sb;
+    strbuf_init(&sb);
+    strbuf_puts(&sb, HEAD "sources:\n  every: {type: wide");
+    for (int i = 0; i < N; i++)
+        strbuf_printf(&sb, ", s%d: v", i);
+    /* Without s0, s63, s66 and s69 (required: 0 and 63 below the 64th, 66
+     * and 69 above), with s67 twice. */
+    strbuf_puts(&sb, "}\n  some: {type: wide");
+    for (int i = 0; i < N; i++)
+        if (i != 0 && i != 63 && i != 66 && i != 69)
+            strbuf_printf(&sb, ", s%d: v", i);
+    strbuf_puts(&sb, ", s67: v}\n");
+    char *got = check_yaml(sb.data);
+    node_registry_use(before);
+    assert_string_equal(got, "pipeline.yaml:5:3: error: source 'some' (wide) needs 's0': h\n"
+                             "pipeline.yaml:5:3: error: source 'some' (wide) needs 's63': h\n"
+                             "pipeline.yaml:5:3: error: source 'some' (wide) needs 's66': h\n"
+                             "pipeline.yaml:5:3: error: source 'some' (wide) needs 's69': h\n"
+                             "pipeline.yaml:5:541: error: duplicate key 's67' (first defined at "
+                             "line 5)");
+    free(got);
+    strbuf_free(&sb);
+}
+
 static void test_cycles(void **state)
 {
     (void)state;
@@ -400,6 +535,9 @@ int main(void)
         cmocka_unit_test(test_secret_ref_valid),
         cmocka_unit_test(test_inputs),
         cmocka_unit_test(test_inputs_at_scale),
+        cmocka_unit_test(test_repeated_inputs),
+        cmocka_unit_test(test_duplicate_ids_in_memory),
+        cmocka_unit_test(test_many_settings),
         cmocka_unit_test(test_cycles),
         cmocka_unit_test(test_cycle_with_a_tail),
         cmocka_unit_test(test_cycle_not_a_diamond),
