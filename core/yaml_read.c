@@ -312,7 +312,7 @@ static void report_parser_error(reader *r, const yaml_parser_t *parser)
     fail(r, p, msg);
 }
 
-/* Parse data[len], which starts after line0 lines of the file. */
+/* Parse data[len]: a whole file (piece NULL), or a piece of one. */
 static bool read_doc(const char *data, size_t len, const char *path, const yaml_piece *piece,
                      bool comments, yaml_doc *doc, size_t *n_values, diag_list *diags)
 {
