@@ -34,12 +34,17 @@ bool spawn_thread(pthread_t *t, void *(*fn)(void *), void *arg)
         if (CPU_COUNT(&elsewhere) > 0)
             pthread_attr_setaffinity_np(&attr, sizeof(elsewhere), &elsewhere);
     } else {
-        CPU_ZERO(&s->cpus); /* unknown: begin() leaves the affinity alone */
+        CPU_ZERO(&s->cpus);
     }
-    bool ok = pthread_create(t, &attr, CPU_COUNT(&s->cpus) ? begin : fn,
-                             CPU_COUNT(&s->cpus) ? (void *)s : arg) == 0;
-    pthread_attr_destroy(&attr);
-    if (!ok || !CPU_COUNT(&s->cpus))
+    bool ok;
+    if (CPU_COUNT(&s->cpus) > 0) {
+        ok = pthread_create(t, &attr, begin, s) == 0;
+        if (!ok)
+            free(s);
+    } else { /* the CPUs unknown: an ordinary start */
         free(s);
+        ok = pthread_create(t, &attr, fn, arg) == 0;
+    }
+    pthread_attr_destroy(&attr);
     return ok;
 }
