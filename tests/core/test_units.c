@@ -225,25 +225,30 @@ static void test_strbuf(void **state)
 
 /* ---- fsutil ----------------------------------------------------------- */
 
+/* root/out.sql, and in dir (root/p): sql/out.sql leading out to it,
+ * sql/in.sql to sql/a.sql, up to the root.  Returns out.sql's path. */
+static char *add_links(const char *root, const char *dir)
+{
+    write_text(root, "out.sql", "x");
+    char *out = xasprintf("%s/out.sql", root);
+    static const char *const links[][2] = {
+        {"sql/out.sql", NULL}, {"sql/in.sql", "a.sql"}, {"up", ".."}};
+    for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+        char *l = fs_join(dir, links[i][0]);
+        assert_int_equal(symlink(links[i][1] ? links[i][1] : out, l), 0);
+        free(l);
+    }
+    return out;
+}
+
 static void test_fs_check_inside(void **state)
 {
     (void)state;
     char *root = temp_dir();
     char *dir = xasprintf("%s/p", root);
     write_text(dir, "sql/a.sql", "x");
-    write_text(root, "out.sql", "x");
-    char *out = xasprintf("%s/out.sql", root);
-    char *l;
-    l = fs_join(dir, "sql/out.sql");
-    assert_int_equal(symlink(out, l), 0);
-    free(l);
-    l = fs_join(dir, "sql/in.sql");
-    assert_int_equal(symlink("a.sql", l), 0);
-    free(l);
-    l = fs_join(dir, "up");
-    assert_int_equal(symlink("..", l), 0);
-    free(l);
-    l = fs_join(dir, "self");
+    char *out = add_links(root, dir);
+    char *l = fs_join(dir, "self");
     assert_int_equal(symlink("self", l), 0);
     free(l);
 
@@ -302,17 +307,7 @@ static void test_fs_check_inside_cached(void **state)
     write_text(dir, "sql/b\\ad.sql", "x");
     write_text(dir, "sql/c\x01.sql", "x");
     write_text(dir, "~x", "x");
-    write_text(root, "out.sql", "x");
-    char *out = xasprintf("%s/out.sql", root);
-    char *l = fs_join(dir, "sql/out.sql");
-    assert_int_equal(symlink(out, l), 0);
-    free(l);
-    l = fs_join(dir, "sql/in.sql");
-    assert_int_equal(symlink("a.sql", l), 0);
-    free(l);
-    l = fs_join(dir, "up");
-    assert_int_equal(symlink("..", l), 0);
-    free(l);
+    char *out = add_links(root, dir);
     static const char *const paths[] = {"sql/a.sql",
                                         "./sql/a.sql",
                                         "sql//b.sql",
