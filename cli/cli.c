@@ -223,8 +223,17 @@ int cli_folder_arg(const char *command, const char **dir, const char *arg)
     return EXIT_OK;
 }
 
-/* The process's plugin host: one per command, freed at exit so that
- * sanitizer runs see no leak. */
+int cli_other_arg(const char *command, bool *options, const char **dir, const char *arg)
+{
+    if (*options && strcmp(arg, "--") == 0) {
+        *options = false;
+        return EXIT_OK;
+    }
+    if (*options && arg[0] == '-' && arg[1])
+        return cli_usage_error(command, "unknown option '%s'", arg);
+    return cli_folder_arg(command, dir, arg) == EXIT_OK ? EXIT_OK : EXIT_USAGE;
+}
+
 /* The process's plugin host.  It lives until the exit, which frees it
  * faster than closing its Lua states one by one (0.4 ms of every command);
  * this static keeps it reachable, so leak checkers stay quiet. */

@@ -48,10 +48,15 @@ void cli_put_text(FILE *out, const char *s);
  * the value is missing.
  *
  * cli_folder_arg: a positional argument naming the pipeline folder; the
- * second one is a usage error (returns EXIT_USAGE, else EXIT_OK). */
+ * second one is a usage error (returns EXIT_USAGE, else EXIT_OK).
+ *
+ * cli_other_arg: an argument none of the command's own options took:
+ * while *options, "--" ends them and another "-x" is a usage error; the
+ * rest is the folder (cli_folder_arg).  Returns EXIT_OK or EXIT_USAGE. */
 int cli_option_value(const char *command, int argc, char **argv, int *i, const char *name,
                      const char **value);
 int cli_folder_arg(const char *command, const char **dir, const char *arg);
+int cli_other_arg(const char *command, bool *options, const char **dir, const char *arg);
 
 /* Load the node types for the pipeline in dir (NULL: no pipeline, only
  * the user's and the shipped plugins) and make them current, printing

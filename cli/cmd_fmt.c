@@ -150,11 +150,7 @@ int cmd_fmt(int argc, char **argv)
         const char *a = argv[i];
         if (options && strcmp(a, "--check") == 0)
             check = true;
-        else if (options && strcmp(a, "--") == 0)
-            options = false;
-        else if (options && a[0] == '-' && a[1])
-            return cli_usage_error("fmt", "unknown option '%s'", a);
-        else if (cli_folder_arg("fmt", &dir, a) != EXIT_OK)
+        else if (cli_other_arg("fmt", &options, &dir, a) != EXIT_OK)
             return EXIT_USAGE;
     }
     if (!dir)

@@ -25,11 +25,7 @@ int cmd_graph(int argc, char **argv)
             return EXIT_USAGE;
         if (got > 0)
             continue;
-        if (options && strcmp(a, "--") == 0)
-            options = false;
-        else if (options && a[0] == '-' && a[1])
-            return cli_usage_error("graph", "unknown option '%s'", a);
-        else if (cli_folder_arg("graph", &dir, a) != EXIT_OK)
+        if (cli_other_arg("graph", &options, &dir, a) != EXIT_OK)
             return EXIT_USAGE;
     }
     graph_format fmt;

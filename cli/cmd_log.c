@@ -64,11 +64,7 @@ int cmd_log(int argc, char **argv)
             return EXIT_USAGE;
         if (got > 0)
             continue;
-        if (options && strcmp(a, "--") == 0)
-            options = false;
-        else if (options && a[0] == '-' && a[1])
-            return cli_usage_error("log", "unknown option '%s'", a);
-        else if (cli_folder_arg("log", &dir, a) != EXIT_OK)
+        if (cli_other_arg("log", &options, &dir, a) != EXIT_OK)
             return EXIT_USAGE;
     }
     if (count) {

@@ -285,11 +285,7 @@ int cmd_plugins(int argc, char **argv)
             return EXIT_USAGE;
         if (got > 0)
             continue;
-        if (options && strcmp(a, "--") == 0)
-            options = false;
-        else if (options && a[0] == '-' && a[1])
-            return cli_usage_error("plugins", "unknown option '%s'", a);
-        else if (cli_folder_arg("plugins", &dir, a) != EXIT_OK)
+        if (cli_other_arg("plugins", &options, &dir, a) != EXIT_OK)
             return EXIT_USAGE;
     }
     if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)

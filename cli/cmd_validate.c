@@ -49,15 +49,11 @@ int cmd_validate(int argc, char **argv)
             return EXIT_USAGE;
         if (got > 0)
             continue;
-        if (options && strcmp(a, "--") == 0) {
-            options = false;
-        } else if (options && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
+        if (options && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
             quiet = true;
         } else if (options && strcmp(a, "--code") == 0) {
             code = true;
-        } else if (options && a[0] == '-' && a[1]) {
-            return cli_usage_error("validate", "unknown option '%s'", a);
-        } else if (cli_folder_arg("validate", &dir, a) != EXIT_OK) {
+        } else if (cli_other_arg("validate", &options, &dir, a) != EXIT_OK) {
             return EXIT_USAGE;
         }
     }

@@ -111,6 +111,16 @@ def test_exit(weir):
     # Usage errors.
     expect(weir, ['validate', VALID, VALID], 2, out='', err_has='one folder at a time')
     expect(weir, ['validate', '--bogus'], 2, out='', err_has="unknown option '--bogus'")
+    # "--" ends the options, in every command that takes a folder; a second
+    # one is then an argument like any other.
+    for cmd in (['validate'], ['graph'], ['plugins']):
+        expect(weir, cmd + ['--', VALID], 0, err='')
+    for cmd in (['validate'], ['fmt', '--check'], ['graph'], ['plugins']):
+        expect(weir, cmd + ['--', VALID, '--'], 2, out='', err_has='one folder at a time')
+    rc, o, e = run(weir, ['fmt', '--check', '--', VALID])  # the fixture need not be canonical
+    check(rc in (0, 1) and 'usage' not in e, f'fmt --check -- DIR: exit {rc} {e!r}')
+    expect(weir, ['graph', '-x', VALID], 2, out='', err_has="unknown option '-x'")
+    expect(weir, ['fmt', '--bogus', VALID], 2, out='', err_has="unknown option '--bogus'")
     expect(weir, ['validate', '--format', 'xml', VALID], 2, out='',
            err_has="--format is text or json, not 'xml'")
     expect(weir, ['validate', '--format=yaml', VALID], 2, err_has='usage: weir validate')
