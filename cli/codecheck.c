@@ -35,15 +35,26 @@ static void add_lua_error(diag_list *diags, const char *path, const char *id, co
     diag_add(diags, DIAG_ERROR, path, line, 0, id, "%s", text);
 }
 
-static void check_lua(const pipeline *p, const node *n, const char *rel, diag_list *diags)
+/* The node's code file rel (inside the pipeline folder), or NULL with its
+ * read error said. */
+static char *read_code(const pipeline *p, const node *n, const char *rel, size_t *len,
+                       diag_list *diags)
 {
     char *full = fs_join(p->dir, rel), *text, err[256];
-    size_t len;
-    if (fs_read_file(full, CODE_MAX_BYTES, &text, &len, err, sizeof(err)) != 0) {
+    if (fs_read_file(full, CODE_MAX_BYTES, &text, len, err, sizeof(err)) != 0) {
         diag_add(diags, DIAG_ERROR, rel, 0, 0, n->id, "%s", err);
-        free(full);
-        return;
+        text = NULL;
     }
+    free(full);
+    return text;
+}
+
+static void check_lua(const pipeline *p, const node *n, const char *rel, diag_list *diags)
+{
+    size_t len;
+    char *text = read_code(p, n, rel, &len, diags);
+    if (!text)
+        return;
     /* A bare state with no libraries: compiling runs nothing. */
     lua_State *L = luaL_newstate();
     char *chunk = xasprintf("=%s", rel);
@@ -56,19 +67,15 @@ static void check_lua(const pipeline *p, const node *n, const char *rel, diag_li
         lua_close(L);
     free(chunk);
     free(text);
-    free(full);
 }
 
 static void check_sql(preview_engine *e, const pipeline *p, const node *n, const char *rel,
                       diag_list *diags)
 {
-    char *full = fs_join(p->dir, rel), *text, err[256];
     size_t len;
-    if (fs_read_file(full, CODE_MAX_BYTES, &text, &len, err, sizeof(err)) != 0) {
-        diag_add(diags, DIAG_ERROR, rel, 0, 0, n->id, "%s", err);
-        free(full);
+    char *text = read_code(p, n, rel, &len, diags);
+    if (!text)
         return;
-    }
     pv_schema schema;
     sql_reads reads;
     memset(&schema, 0, sizeof(schema));
@@ -77,7 +84,6 @@ static void check_sql(preview_engine *e, const pipeline *p, const node *n, const
     pv_schema_free(&schema);
     sql_reads_free(&reads);
     free(text);
-    free(full);
 }
 
 /* A SQL-template transform: run it on the samples, which generates its

@@ -530,6 +530,16 @@ static void set_styles(void)
     editor_set_style(ep.ed, ED_STYLE_STATUS_ERROR, style_attr(STYLE_ERROR) | A_REVERSE);
 }
 
+/* The open file's names and its missing-file note. */
+static void forget_file(void)
+{
+    free(ep.node_id);
+    free(ep.rel);
+    free(ep.full);
+    free(ep.missing);
+    ep.node_id = ep.rel = ep.full = ep.missing = NULL;
+}
+
 static void close_now(app *a)
 {
     if (!ep.recover)
@@ -538,11 +548,7 @@ static void close_now(app *a)
     ep.recover = NULL;
     editor_free(ep.ed);
     ep.ed = NULL;
-    free(ep.node_id);
-    free(ep.rel);
-    free(ep.full);
-    free(ep.missing);
-    ep.node_id = ep.rel = ep.full = ep.missing = NULL;
+    forget_file();
     sql_reads_free(&ep.reads);
     memset(&ep.reads, 0, sizeof(ep.reads));
     clear_msgs();
@@ -1304,10 +1310,7 @@ void editpane_shutdown(app *a)
     ep.term_ready = false;
     editor_free(ep.ed);
     ep.ed = NULL;
-    free(ep.node_id);
-    free(ep.rel);
-    free(ep.full);
-    free(ep.missing);
+    forget_file();
     free(ep.pending_open);
     free(ep.recover);
     sql_reads_free(&ep.reads);
