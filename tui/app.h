@@ -128,5 +128,9 @@ view *prompt_open(app *a, const char *title, const char *initial,
  * the key, or 27 for Esc.  body may hold several lines. */
 view *confirm_open(app *a, const char *title, const char *body, const char *choices,
                    const char *keys, int (*done)(app *a, int key, void *ctx), void *ctx);
+/* The same, for a question that may be asked from another question's
+ * answer: it then goes below that one, which the answer's EV_CLOSE pops. */
+view *confirm_open_next(app *a, const char *title, const char *body, const char *choices,
+                        const char *keys, int (*done)(app *a, int key, void *ctx), void *ctx);
 
 #endif

@@ -287,13 +287,8 @@ int commands_save(app *a)
                  "r reload from disk (your unsaved edits: u brings them back)\n"
                  "c cancel (nothing is saved)",
                  which);
-        bool below = a->n_views > 0 && a->views[a->n_views - 1]->ops->mode == MODE_CONFIRM;
-        view *q = confirm_open(a, "changed on disk", body, "o overwrite  r reload  c cancel", "orc",
-                               disk_done, NULL);
-        if (below && q && a->n_views >= 2 && a->views[a->n_views - 1] == q) {
-            a->views[a->n_views - 1] = a->views[a->n_views - 2];
-            a->views[a->n_views - 2] = q;
-        }
+        confirm_open_next(a, "changed on disk", body, "o overwrite  r reload  c cancel", "orc",
+                          disk_done, NULL);
         app_message(a, STYLE_WARNING, "not saved: %s changed on disk", which);
         return EV_REDRAW;
     }

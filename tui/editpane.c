@@ -791,14 +791,8 @@ static bool save_buffer(app *a)
                  "r reload from disk (Ctrl-Z brings your edits back)\n"
                  "c cancel (nothing is saved)",
                  ep.rel);
-        /* from another question's answer, go below it: its EV_CLOSE pops it */
-        bool below = a->n_views > 0 && a->views[a->n_views - 1]->ops->mode == MODE_CONFIRM;
-        view *q = confirm_open(a, "changed on disk", body, "o overwrite  r reload  c cancel", "orc",
-                               disk_done, NULL);
-        if (below && q && a->n_views >= 2 && a->views[a->n_views - 1] == q) {
-            a->views[a->n_views - 1] = a->views[a->n_views - 2];
-            a->views[a->n_views - 2] = q;
-        }
+        confirm_open_next(a, "changed on disk", body, "o overwrite  r reload  c cancel", "orc",
+                          disk_done, NULL);
         editor_set_message(ep.ed, "not saved: the file changed on disk");
         return false;
     }

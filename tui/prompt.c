@@ -179,3 +179,15 @@ view *confirm_open(app *a, const char *title, const char *body, const char *choi
     app_push(a, &cv->base);
     return &cv->base;
 }
+
+view *confirm_open_next(app *a, const char *title, const char *body, const char *choices,
+                        const char *keys, int (*done)(app *a, int key, void *ctx), void *ctx)
+{
+    bool below = a->n_views > 0 && a->views[a->n_views - 1]->ops->mode == MODE_CONFIRM;
+    view *q = confirm_open(a, title, body, choices, keys, done, ctx);
+    if (below && q && a->n_views >= 2 && a->views[a->n_views - 1] == q) {
+        a->views[a->n_views - 1] = a->views[a->n_views - 2];
+        a->views[a->n_views - 2] = q;
+    }
+    return q;
+}
