@@ -16,43 +16,20 @@ medians over all runs.  Python 3 standard library only.
 """
 
 import argparse
-import fcntl
 import os
 import pty
-import select
 import shutil
 import signal
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
-import termios
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ptyutil import drain, set_size  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def set_size(fd, rows, cols):
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-
-
-def drain(fd, quiet=0.04, limit=5.0):
-    """Read until nothing arrives for `quiet` seconds; return the byte count."""
-    total = 0
-    end = time.monotonic() + limit
-    while time.monotonic() < end:
-        r, _, _ = select.select([fd], [], [], quiet)
-        if not r:
-            break
-        try:
-            data = os.read(fd, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        total += len(data)
-    return total
 
 
 def run_once(weir, folder, cols, rows, log):

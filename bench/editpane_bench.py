@@ -18,42 +18,20 @@ Python 3 standard library only.
 """
 
 import argparse
-import fcntl
 import os
 import pty
-import select
 import shutil
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
-import termios
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ptyutil import drain, set_size  # noqa: E402
 
 KEY_FN = 0x1000000
 KEY_NPAGE = 0o522
-
-
-def set_size(fd, rows, cols):
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-
-
-def drain(fd, quiet=0.04, limit=5.0):
-    total = 0
-    end = time.monotonic() + limit
-    while time.monotonic() < end:
-        r, _, _ = select.select([fd], [], [], quiet)
-        if not r:
-            break
-        try:
-            data = os.read(fd, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        total += len(data)
-    return total
 
 
 def main():
